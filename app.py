@@ -1,0 +1,36 @@
+"""Protocol Explorer: the router and picture frame.
+
+Sets up the page, loads the validated content (or shows its errors), draws the shared chrome
+(council picker and search box) and runs the chosen page.
+"""
+
+import streamlit as st
+
+from ui.chrome import PAGE_FILES, sidebar
+from ui.data import get_model
+
+st.set_page_config(page_title="Protocol Explorer", page_icon=":material/account_balance:", layout="wide")
+
+PAGES = {
+    "Read": [
+        st.Page(PAGE_FILES["home"], title="Home", icon=":material/home:", url_path="home", default=True),
+        st.Page(PAGE_FILES["handbook"], title="Handbook", icon=":material/menu_book:", url_path="handbook"),
+        st.Page(PAGE_FILES["search"], title="Search", icon=":material/search:", url_path="search"),
+        st.Page(PAGE_FILES["glossary"], title="Glossary", icon=":material/dictionary:", url_path="glossary"),
+    ],
+    "Decide": [
+        st.Page(PAGE_FILES["escalation"], title="Who do I go to?", icon=":material/account_tree:",
+                url_path="escalation"),
+        st.Page(PAGE_FILES["explorer"], title="May I…?", icon=":material/rule:", url_path="explorer"),
+        st.Page(PAGE_FILES["scenarios"], title="Scenarios and quiz", icon=":material/co_present:",
+                url_path="scenarios"),
+    ],
+    "Compare": [
+        st.Page(PAGE_FILES["compare"], title="Compare councils", icon=":material/compare:", url_path="compare"),
+    ],
+}
+
+page = st.navigation(PAGES)
+model = get_model()
+sidebar(model.corpus)
+page.run()

@@ -1,0 +1,5 @@
+import sys
+
+from logic.cli import main
+
+sys.exit(main())

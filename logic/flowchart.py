@@ -1,0 +1,131 @@
+"""Escalation flowcharts as graphviz DOT, built from the routing data.
+
+Building DOT needs only the ``graphviz`` Python package (no system binary): the browser draws
+it through ``st.graphviz_chart``. SVG/PNG export needs the ``dot`` binary, detected by
+:func:`renderer_available`. Output is deterministic: node ids come from case and step
+positions, never from hashes or dict order that could change between runs.
+
+A council's scenario is an if/elif chain of cases, so its whole tree is drawn as a chain of
+decision diamonds ("Is it X?" yes -> that case's steps; no -> next question), ending in the
+general case or in "not covered". The chosen path is drawn bold and thick, so it does not rely
+on colour alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import graphviz
+
+from logic.decisions import describe_when
+from logic.model import Model
+from logic.routing import Route, RouteCase, RouteStep
+
+WRAP = 34
+HIGHLIGHT = {"color": "#0b3d91", "penwidth": "3", "style": "bold"}
+MUTED = {"color": "#505a5f"}
+FONT = {"fontname": "Helvetica", "fontsize": "12"}
+
+
+def _wrap(text: str, width: int = WRAP) -> str:
+    return "\n".join(textwrap.wrap(" ".join(text.split()), width)) or " "
+
+
+def _graph(title: str) -> graphviz.Digraph:
+    graph = graphviz.Digraph(name="route", graph_attr={"rankdir": "TB", "label": _wrap(title, 70),
+                                                       "labelloc": "t", "fontsize": "14",
+                                                       "fontname": "Helvetica", "nodesep": "0.3"},
+                             node_attr={**FONT, "shape": "box", "style": "rounded", "color": "#0b0c0c"},
+                             edge_attr={**FONT, "fontsize": "10"})
+    return graph
+
+
+def _step_label(number: int, actor_label: str, action: str, within: str | None, cites) -> str:
+    lines = [f"{number}. {actor_label}", _wrap(action)]
+    if within:
+        lines.append(f"Within {within}")
+    lines.append(f"[{', '.join(cites)}]")
+    return "\n".join(lines)
+
+
+def _add_steps(graph, prefix: str, entry_node: str, steps: tuple[RouteStep, ...], highlighted: bool,
+               entry_label: str = "") -> None:
+    """Draw a case's steps as a chain of role boxes from ``entry_node``."""
+    previous = entry_node
+    for step in steps:
+        node = f"{prefix}_s{step.number}"
+        graph.node(node, _step_label(step.number, step.actor_label, step.action, step.within, step.cites),
+                   **({"penwidth": "3", "style": "rounded,bold"} if highlighted else {}))
+        label = ": ".join(x for x in (entry_label if step.number == 1 else "", step.condition) if x)
+        graph.edge(previous, node, label=_wrap(label, 24) if label else "", **(HIGHLIGHT if highlighted else MUTED))
+        previous = node
+
+
+def route_dot(model: Model, answer: Route) -> str:
+    """The flowchart of one evaluated route (every node is on the chosen path)."""
+    council = model.corpus.councils[answer.council]
+    entry = model.routing.catalogue[answer.scenario]
+    graph = _graph(f"{council.short_name}: {entry.label}")
+    graph.node("start", _wrap(entry.question), shape="note")
+    if not answer.covered:
+        graph.node("not_covered", _wrap(answer.note), shape="box", style="dashed")
+        graph.edge("start", "not_covered", **HIGHLIGHT)
+    else:
+        _add_steps(graph, "route", "start", answer.steps, highlighted=True)
+    return graph.source
+
+
+def _titled_steps(model: Model, council_slug: str, case: RouteCase) -> tuple[RouteStep, ...]:
+    """A case's steps with the council's own role titles, for drawing."""
+    council = model.corpus.councils[council_slug]
+    return tuple(RouteStep(i, s.actor, council.title_for(s.actor, model.corpus.roles), s.action,
+                           str(s.within) if s.within else None, s.cites, s.condition)
+                 for i, s in enumerate(case.steps, 1))
+
+
+def scenario_tree_dot(model: Model, council_slug: str, scenario: str, chosen: Route | None = None) -> str:
+    """The whole decision tree of a council's scenario; the ``chosen`` route's path highlighted."""
+    council = model.corpus.councils[council_slug]
+    entry = model.routing.catalogue[scenario]
+    cases = model.routing.answers.get(council_slug, {}).get(scenario, [])
+    chosen_index = chosen.case_index if chosen is not None else None
+    graph = _graph(f"{council.short_name}: {entry.label}")
+    graph.node("start", _wrap(entry.question), shape="note")
+    previous, previous_label, on_path = "start", "", chosen is not None
+    for index, case in enumerate(cases):
+        picked = chosen_index == index
+        if case.when:
+            decision = f"d{index}"
+            graph.node(decision, _wrap(describe_when(entry, case.when) + "?", 26), shape="diamond",
+                       style="solid")
+            graph.edge(previous, decision, label=previous_label, **(HIGHLIGHT if on_path else MUTED))
+            target_from, yes_label = decision, "Yes"
+        else:
+            target_from, yes_label = previous, previous_label
+        prefix = f"c{index}"
+        if case.covered:
+            _add_steps(graph, prefix, target_from, _titled_steps(model, council_slug, case),
+                       highlighted=picked, entry_label=yes_label)
+        else:
+            graph.node(f"{prefix}_nc", _wrap(case.note), style="dashed")
+            graph.edge(target_from, f"{prefix}_nc", label=yes_label, **(HIGHLIGHT if picked else MUTED))
+        if not case.when:
+            return graph.source  # a general case ends the chain: later cases are unreachable
+        previous, previous_label = target_from, "No"
+        on_path = on_path and not picked
+    graph.node("fallthrough", "Not covered by this protocol\nfor these circumstances", style="dashed")
+    graph.edge(previous, "fallthrough", label=previous_label, **(HIGHLIGHT if on_path else MUTED))
+    return graph.source
+
+
+def renderer_available() -> bool:
+    """SVG/PNG export needs Graphviz's ``dot`` binary; DOT itself never does."""
+    return shutil.which("dot") is not None
+
+
+def render(dot: str, fmt: str) -> bytes:
+    """Render DOT to ``svg`` or ``png`` bytes with the ``dot`` binary."""
+    if fmt not in ("svg", "png"):
+        raise ValueError("format must be svg or png")
+    return graphviz.Source(dot).pipe(format=fmt)

@@ -1,0 +1,28 @@
+"""The whole validated model: corpus plus the routing and permission data that cite it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from logic.content import ContentError, Corpus, Problem, load_corpus
+from logic.permissions import RuleData, load_rules
+from logic.routing import RoutingData, load_routing
+
+
+@dataclass(frozen=True)
+class Model:
+    corpus: Corpus
+    routing: RoutingData
+    rules: RuleData
+
+
+def load_model(root: Path | str | None = None) -> Model:
+    """Load and validate everything under the content folder; ContentError lists every problem."""
+    corpus = load_corpus(root)
+    problems: list[Problem] = []
+    routing = load_routing(corpus, problems)
+    rules = load_rules(corpus, problems)
+    if problems:
+        raise ContentError(problems)
+    return Model(corpus, routing, rules)

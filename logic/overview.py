@@ -1,0 +1,48 @@
+"""Summaries for the Home page and the Glossary: plain data, ready to show."""
+
+from __future__ import annotations
+
+from logic.content import Clause, Corpus, GlossaryEntry, Section
+
+
+def council_overview(corpus: Corpus) -> list[dict]:
+    """One row per council: what it is, how much of the protocol we hold, what the source lacks."""
+    rows = []
+    for council in corpus.councils.values():
+        name = council.name if council.name_confirmed else f"{council.name} (name not confirmed by the document)"
+        rows.append({
+            "slug": council.slug,
+            "Council": name,
+            "Kind": council.kind,
+            "Source": council.source_title,
+            "Clauses": len(council.clauses),
+            "Sections": len(council.sections),
+            "What the source leaves out or damages": " ".join(council.omissions) or "Nothing noted.",
+        })
+    return rows
+
+
+def filter_glossary(corpus: Corpus, text: str) -> list[GlossaryEntry]:
+    """Terms whose name, aliases or definition contain every word of ``text`` (case-insensitive)."""
+    words = [w for w in text.lower().split() if w][:20]
+    entries = sorted(corpus.glossary, key=lambda g: g.term.lower())
+    if not words:
+        return entries
+    def haystack(entry: GlossaryEntry) -> str:
+        return " ".join((entry.term, *entry.aliases, entry.definition)).lower()
+    return [g for g in entries if all(w in haystack(g) for w in words)]
+
+
+def handbook_sections(corpus: Corpus, slug: str, section: str | None = None,
+                      topics: tuple[str, ...] = ()) -> list[tuple[Section, list[Clause]]]:
+    """A council's sections with their clauses, narrowed to one section and/or any of ``topics``."""
+    council = corpus.councils[slug]
+    out = []
+    for sec in council.sections:
+        if section and sec.number != section:
+            continue
+        clauses = [c for c in council.clauses if c.section == sec.number
+                   and (not topics or set(topics) & set(c.topics))]
+        if clauses:
+            out.append((sec, clauses))
+    return out

@@ -1,0 +1,1 @@
+"""The UI edge: cached loaders and shared chrome. Pages import from here; logic/ never does."""

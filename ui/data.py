@@ -1,0 +1,44 @@
+"""Cached access to the validated model, the only place pages get content from."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from logic.content import DEFAULT_CONTENT_DIR, ContentError
+from logic.export import handbook_blocks, to_markdown, to_pdf
+from logic.model import Model, load_model
+
+CONTENT_ENV = "PROTOCOL_EXPLORER_CONTENT"
+
+
+def content_dir() -> Path:
+    """The bundled content, unless the deployment points elsewhere."""
+    return Path(os.environ.get(CONTENT_ENV) or DEFAULT_CONTENT_DIR)
+
+
+@st.cache_resource(show_spinner="Loading the protocols…")
+def _cached_model(root: str) -> Model:
+    return load_model(root)
+
+
+def get_model() -> Model:
+    """The model, or a readable page of content errors (and stop) when validation fails."""
+    try:
+        return _cached_model(str(content_dir()))
+    except ContentError as exc:
+        st.title("The protocol content has errors")
+        st.error(f"The app cannot start because {len(exc.problems)} content problem(s) were found. "
+                 "Nothing has been changed. Fix these files and reload:")
+        st.dataframe([{"file": p.path, "line": p.line or "", "problem": p.message, "how to fix": p.fix}
+                      for p in exc.problems], hide_index=True)
+        st.stop()
+
+
+@st.cache_data(show_spinner="Preparing the printable handbook…", max_entries=16)
+def handbook_files(root: str, slug: str) -> tuple[str, bytes]:
+    """The council's handbook as Markdown and PDF (built once per council)."""
+    blocks = handbook_blocks(_cached_model(root).corpus, slug)
+    return to_markdown(blocks), to_pdf(blocks)
