@@ -97,7 +97,7 @@ def topic_labels(corpus: Corpus, clause: Clause) -> str:
 def show_clause(corpus: Corpus, clause: Clause, *, highlighted: bool = False, link: bool = True,
                 show_glossary: bool = False) -> None:
     """A clause card: number, id (linked), topics, verbatim text, editorial note."""
-    with st.container(border=True, key=f"clause-{clause.council}-{re.sub(r'[^a-z0-9]', '-', clause.number)}"):
+    with st.container(border=True):
         heading = f"**{escape_markdown(clause.number)}**"
         if clause.title:
             heading += f" — {escape_markdown(clause.title)}"
