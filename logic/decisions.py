@@ -9,9 +9,10 @@ chain, which is also how the flowcharts draw it). Every case cites that council'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from logic.content import Corpus, Problem, _rel, read_yaml
 
@@ -134,7 +135,8 @@ def describe_when(entry: CatalogueEntry, when: dict[str, tuple[str, ...]]) -> st
     parts = []
     for name, allowed in when.items():
         param = entry.params[name]
-        labels = " or ".join(param.values[v].label for v in allowed)
+        labels = " or ".join(label if i == 0 else label[0].lower() + label[1:]
+                             for i, label in enumerate(param.values[v].label for v in allowed))
         parts.append(f"{param.prompt} {labels}")
     return "; ".join(parts)
 
@@ -209,7 +211,7 @@ def load_council_cases(
         rel = _rel(path, corpus.root)
         if not path.is_file():
             problems.append(Problem(rel, f"missing {filename}.",
-                                    f"Answer every entry of the catalogue (mark silent ones not covered)."))
+                                    "Answer every entry of the catalogue (mark silent ones not covered)."))
             continue
         data = read_yaml(path, corpus.root, problems)
         if not isinstance(data, dict):

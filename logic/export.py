@@ -47,7 +47,8 @@ def handbook_blocks(corpus: Corpus, slug: str) -> list[Block]:
             topics = ", ".join(corpus.topics[t].label for t in clause.topics)
             blocks.append(Block("subheading", f"{label}  [{clause.id}]"))
             blocks.append(Block("text", clause.text))
-            blocks.append(Block("note", f"Topics: {topics}" + (f". Editorial note: {clause.note}" if clause.note else "")))
+            note = f". Editorial note: {clause.note}" if clause.note else ""
+            blocks.append(Block("note", f"Topics: {topics}{note}"))
     return blocks
 
 

@@ -9,10 +9,10 @@ def council_overview(corpus: Corpus) -> list[dict]:
     """One row per council: what it is, how much of the protocol we hold, what the source lacks."""
     rows = []
     for council in corpus.councils.values():
-        name = council.name if council.name_confirmed else f"{council.name} (name not confirmed by the document)"
         rows.append({
             "slug": council.slug,
-            "Council": name,
+            "Council": council.name,
+            "Named in the document": "Yes" if council.name_confirmed else "No (see editorial notes)",
             "Kind": council.kind,
             "Source": council.source_title,
             "Clauses": len(council.clauses),

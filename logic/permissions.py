@@ -103,3 +103,9 @@ def ask(corpus: Corpus, data: RuleData, question: str, council: str, params: dic
 
 def ask_all(corpus: Corpus, data: RuleData, question: str, params: dict | None = None) -> list[Answer]:
     return [ask(corpus, data, question, slug, params) for slug in corpus.councils]
+
+
+def side_by_side(corpus: Corpus, answers: list[Answer]) -> list[dict]:
+    """One row per council, for reading five verdicts across."""
+    return [{"Council": corpus.councils[a.council].short_name, "Verdict": a.verdict_label,
+             "Why": a.reasons[0] if a.reasons else "", "Clauses": ", ".join(a.cites) or "—"} for a in answers]

@@ -216,3 +216,19 @@ def deadlines(route_answer: Route, start: dt.date) -> list[tuple[RouteStep, dt.d
         else:
             out.append((step, None))
     return out
+
+
+def side_by_side(corpus: Corpus, routes: list[Route]) -> list[dict]:
+    """One row per council, for reading five routes across: who first, the whole path, limits, cites."""
+    rows = []
+    for answer in routes:
+        council = corpus.councils[answer.council]
+        rows.append({
+            "Council": council.short_name,
+            "Covered": "Yes" if answer.covered else "Not covered",
+            "First go to": answer.steps[0].actor_label if answer.steps else "—",
+            "Route": " → ".join(s.actor_label for s in answer.steps) or answer.note,
+            "Time limits": "; ".join(f"{s.actor_label}: {s.within}" for s in answer.steps if s.within) or "None stated",
+            "Clauses": ", ".join(dict.fromkeys(c for s in answer.steps for c in s.cites)) or "—",
+        })
+    return rows

@@ -1,2 +1,76 @@
+"""Who do I go to? A scenario's route for your council, or all five side by side, with flowcharts."""
+
+import datetime as dt
+
 import streamlit as st
-st.title('escalation')
+
+from logic.export import escape_markdown
+from logic.flowchart import route_dot, scenario_tree_dot
+from logic.links import read_date, read_decision_query
+from logic.routing import route, route_all, side_by_side
+from ui.answers import show_route_steps
+from ui.chrome import current_council
+from ui.data import get_model
+from ui.decision_inputs import answer_params, choose_entry, seed_from_url, write_url
+from ui.flowcharts import flowchart, route_alt_text
+
+PREFIX = "esc"
+model = get_model()
+corpus, routing = model.corpus, model.routing
+council = current_council(corpus)
+
+st.title("Who do I go to?")
+st.markdown("Choose a situation to see who the protocol sends you to, in what order, and within what time. "
+            "Every step cites the clause it comes from; where a protocol is silent it says so.")
+
+link = read_decision_query(routing.catalogue, st.query_params, "scenario")
+start_value, date_message = read_date(st.query_params.get("start"))
+for message in link.messages + ((date_message,) if date_message else ()):
+    st.warning(escape_markdown(message), icon=":material/link_off:")
+seed_from_url(PREFIX, {"scenario": link.slug, **link.params,
+                       "view": st.query_params.get("view") if st.query_params.get("view") in ("one", "all") else "one"})
+
+entry = choose_entry(routing.catalogue, PREFIX, "scenario", "Situation")
+st.caption(escape_markdown(entry.question))
+params = answer_params(entry, PREFIX)
+view = st.segmented_control("Show", ["one", "all"], key=f"{PREFIX}_view", required=True,
+                            format_func=lambda v: {"one": f"{corpus.councils[council].short_name} only",
+                                                   "all": "All five councils side by side"}[v])
+use_dates = st.toggle("Work out deadlines from a start date", value=start_value is not None, key=f"{PREFIX}_dates")
+start = None
+if use_dates:
+    start = st.date_input("Start date (the day the matter was raised)", value=start_value or dt.date.today(),
+                          min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31), format="DD/MM/YYYY")
+    st.caption("Working days skip weekends and bank holidays in England and Wales. "
+               "Each limit is counted from the end of the step before.")
+write_url(PREFIX, {"scenario": entry.slug, **params, "view": view, **({"start": start.isoformat()} if start else {})})
+
+
+def show_route(answer, *, heading: bool) -> None:
+    """Assumptions, numbered steps with quoted clauses, and the flowchart for one council."""
+    if heading:
+        st.subheader(corpus.councils[answer.council].name)
+    show_route_steps(corpus, answer, start)
+    if answer.covered:
+        show_flowchart(answer)
+
+
+def show_flowchart(answer) -> None:
+    whole_tree = st.toggle("Show the whole decision tree", key=f"{PREFIX}_tree_{answer.council}",
+                           help="Every branch this protocol has for the situation; your path is drawn bold.")
+    dot = scenario_tree_dot(model, answer.council, answer.scenario, answer) if whole_tree else route_dot(model, answer)
+    flowchart(dot, alt=route_alt_text(answer), file_stem=f"{answer.council}-{answer.scenario}",
+              key=f"{PREFIX}_{answer.council}", wide=whole_tree)
+
+
+if view == "all":
+    answers = route_all(corpus, routing, entry.slug, params)
+    st.header("All five councils")
+    st.dataframe(side_by_side(corpus, answers), hide_index=True,
+                 column_config={"Route": st.column_config.TextColumn(width="large")})
+    for answer in answers:
+        with st.expander(f"{corpus.councils[answer.council].name}: "
+                         f"{'route and flowchart' if answer.covered else 'not covered'}"):
+            show_route(answer, heading=False)
+else:
+    show_route(route(corpus, routing, entry.slug, council, params), heading=True)

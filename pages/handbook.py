@@ -26,10 +26,10 @@ with st.expander("About this source: what it leaves out, editorial notes"):
         st.markdown(f"- {escape_markdown(note)}")
 
 markdown, pdf = handbook_files(str(content_dir()), slug)
-left, right, _ = st.columns([1, 1, 3])
-left.download_button("Download Markdown", markdown, file_name=f"{slug}-protocol.md", mime="text/markdown",
+downloads = st.container(horizontal=True)
+downloads.download_button("Download Markdown", markdown, file_name=f"{slug}-protocol.md", mime="text/markdown",
                      icon=":material/download:")
-right.download_button("Download PDF", pdf, file_name=f"{slug}-protocol.pdf", mime="application/pdf",
+downloads.download_button("Download PDF", pdf, file_name=f"{slug}-protocol.pdf", mime="application/pdf",
                       icon=":material/picture_as_pdf:")
 
 if link.clause:

@@ -28,43 +28,42 @@ PAGE_FILES = {
 _LIST_LINE = re.compile(r"^\s*(- |\(?[a-z]{1,3}\) |\d+\. )")
 
 
-def selected_council(corpus: Corpus) -> str:
-    """The council chosen in this session: URL first, then session state, then the first one."""
-    wanted = st.query_params.get(COUNCIL_KEY)
-    slug, message = read_council(corpus, wanted)
-    if message:
-        st.warning(escape_markdown(message))
-    if slug:
-        st.session_state[COUNCIL_KEY] = slug
-    st.session_state[COUNCIL_KEY] = current_council(corpus)
-    return st.session_state[COUNCIL_KEY]
-
-
 def current_council(corpus: Corpus) -> str:
     """The council the sidebar settled on for this run."""
     current = st.session_state.get(COUNCIL_KEY)
     return current if current in corpus.councils else next(iter(corpus.councils))
 
 
-def _picker_changed() -> None:
-    st.session_state[COUNCIL_KEY] = st.session_state["_council_picker"]
-    st.query_params[COUNCIL_KEY] = st.session_state[COUNCIL_KEY]
+def _council_from_url(corpus: Corpus) -> str | None:
+    """A council newly asked for in the URL (a deep link), reporting one we do not have."""
+    slug, message = read_council(corpus, st.query_params.get(COUNCIL_KEY))
+    if message:
+        st.warning(escape_markdown(message))
+    if slug and slug != st.session_state.get("_council_in_url"):
+        return slug
+    return None
 
 
 def sidebar(corpus: Corpus) -> str:
-    """Draw the council picker and search box in the sidebar; return the selected council."""
-    council = selected_council(corpus)
-    slugs = list(corpus.councils)
+    """Draw the council picker and search box in the sidebar; return the selected council.
+
+    The URL wins when it names a different council from the one this session last put there
+    (someone followed a link); otherwise the picker's value stands.
+    """
+    linked = _council_from_url(corpus)
+    if linked or st.session_state.get("_council_picker") not in corpus.councils:
+        st.session_state["_council_picker"] = linked or current_council(corpus)
     with st.sidebar:
-        st.session_state["_council_picker"] = council
-        st.selectbox("Your council", slugs, key="_council_picker", on_change=_picker_changed,
-                     format_func=lambda s: corpus.councils[s].name,
-                     help="Used by every page; kept in the page address so links keep it.")
+        council = st.selectbox("Your council", list(corpus.councils), key="_council_picker",
+                               format_func=lambda s: corpus.councils[s].name,
+                               help="Used by every page; kept in the page address so links keep it.")
         with st.form("sidebar_search", clear_on_submit=False, border=False):
             query = st.text_input("Search the protocols", key="_sidebar_query", max_chars=500,
                                   placeholder="e.g. planing case oficer")
             if st.form_submit_button("Search", icon=":material/search:"):
-                st.switch_page(PAGE_FILES["search"], query_params={"q": query.strip()[:500]})
+                st.switch_page(PAGE_FILES["search"], query_params={"q": query.strip()[:500], COUNCIL_KEY: council})
+    st.session_state[COUNCIL_KEY] = council
+    st.session_state["_council_in_url"] = council
     if st.query_params.get(COUNCIL_KEY) != council:
         st.query_params[COUNCIL_KEY] = council
     return council

@@ -1,3 +1,7 @@
 """CLI subcommands, one module per area; importing this package registers them all."""
 
-from logic.commands import core  # noqa: F401
+from logic.commands import (
+    compare,  # noqa: F401
+    core,  # noqa: F401
+    search,  # noqa: F401
+)

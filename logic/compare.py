@@ -1,0 +1,483 @@
+"""Compare the councils' protocols: coverage, side-by-side text, gaps, shared wording,
+concrete differences, and exports of each table (CSV, Markdown, Excel).
+
+Governance staff use this to see, topic by topic, what each protocol says and where it is
+silent. Everything here is computed from the content data and the routing and permission
+engines; nothing is typed into a page. Tables are pandas DataFrames with readable column
+headers (topic labels, council short names), ready to show and to export as they are.
+
+Shared wording
+--------------
+Several protocols descend from the same model text, edited locally. To reveal it, each clause
+is cut into passages (sentences and list items, :func:`passages`); every passage is compared
+with every passage of every other council using ``rapidfuzz.fuzz.ratio`` (normalised Indel
+similarity, 0-100) after light normalisation (case, quotation marks, list markers, bold
+marks, whitespace). Passages under :data:`MIN_PASSAGE_WORDS` words are skipped: short phrases
+such as "a working partnership;" recur in any such document and prove nothing. Comparing
+passages rather than whole clauses matters because long clauses often share only one
+paragraph (county 5.12 shares its first sentence with Allerdale 7.1 and Thurrock 10.1).
+
+Observed on the five bundled protocols (532 passages of 6+ words, 111,418 cross-council
+passage pairs), the scores fall into two populations:
+
+======  =======  ========================================================================
+score   pairs    what they are
+======  =======  ========================================================================
+< 50    110,349  unrelated sentences
+50-60       984  same subject, different words
+60-70        37  paraphrases of common themes ("mutual respect and courtesy ...")
+70-75         4  two generic phrases, two loose paraphrases
+75-85        15  model text with a word or phrase substituted (county 6.1 / Maldon 4.2
+                 "never be allowed to become so close", Allerdale 8.1 / county 4.1
+                 support services, Maldon 6.2 / Thurrock 6.2 related candidates)
+85-100       29  the same sentence with punctuation or a word changed (county /
+                 Allerdale "need to know" and "a roving commission", the Maldon /
+                 Thurrock list on advice to party groups, Maldon dr-2.1 / Thurrock 12.2)
+======  =======  ========================================================================
+
+:data:`SHARED_WORDING_THRESHOLD` is 75, the valley between the two populations: all 27
+clause pairs at or above it were checked by reading and are shared model text; just below
+it generic phrasing ("mutual respect and courtesy between Members and Officers" against
+"Mutual respect and courtesy at all times", 71) starts to appear. Each reported pair carries
+its best passage score, the whole-clause score (how much of the clauses as wholes is shared:
+Allerdale 6.4 / county 5.8 score 98 as passages and 97 as wholes; Allerdale 6.3 / county 5.7
+share one sentence at 100 but score only 61 as wholes) and every matched passage.
+
+Differences
+-----------
+The rows of the differences table are data (``content/differences.yaml``): each names a
+route scenario or a permission question, its parameters, and how to summarise the engine's
+answer in one short cell (:data:`ROUTE_SUMMARIES`, :data:`QUESTION_SUMMARIES`). A cell never
+cites another council's clause, because the engines never do.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import combinations, groupby
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from rapidfuzz import fuzz, process
+
+from logic.content import Clause, ContentError, Corpus, Problem, _rel, check_keys, read_yaml
+from logic.decisions import ParameterError, lookup, resolve_params
+from logic.model import Model
+from logic.permissions import Answer, ask
+from logic.routing import Route, route
+
+NOT_COVERED = "not covered"
+TOPIC_COLUMN = "Topic"
+
+# ------------------------------------------------------------------ coverage and side by side
+
+
+def coverage(corpus: Corpus) -> dict[str, dict[str, list[str]]]:
+    """{topic: {council: [clause ids]}} for every topic and council; an empty list is a gap."""
+    table = {topic: {slug: [] for slug in corpus.councils} for topic in corpus.topics}
+    for clause in corpus.all_clauses():
+        for topic in clause.topics:
+            table[topic][clause.council].append(clause.id)
+    return table
+
+
+def _council_headers(corpus: Corpus) -> dict[str, str]:
+    return {slug: council.short_name for slug, council in corpus.councils.items()}
+
+
+def _topic_frame(corpus: Corpus, cell: Callable[[list[str]], object]) -> pd.DataFrame:
+    headers = _council_headers(corpus)
+    rows = [{TOPIC_COLUMN: corpus.topics[topic].label,
+             **{headers[slug]: cell(ids) for slug, ids in by_council.items()}}
+            for topic, by_council in coverage(corpus).items()]
+    return pd.DataFrame(rows, columns=[TOPIC_COLUMN, *headers.values()])
+
+
+def coverage_matrix(corpus: Corpus) -> pd.DataFrame:
+    """Topic x council: the clause ids in each cell, or "not covered" for a gap."""
+    return _topic_frame(corpus, lambda ids: ", ".join(ids) or NOT_COVERED)
+
+
+def coverage_counts(corpus: Corpus) -> pd.DataFrame:
+    """Topic x council: how many clauses of the council carry the topic (0 is a gap)."""
+    return _topic_frame(corpus, len)
+
+
+def gaps(corpus: Corpus) -> dict[str, list[str]]:
+    """{council: [topics it does not address at all]}, in topic vocabulary order."""
+    table = coverage(corpus)
+    return {slug: [topic for topic, by_council in table.items() if not by_council[slug]]
+            for slug in corpus.councils}
+
+
+def side_by_side(corpus: Corpus, topic: str) -> dict[str, list[Clause]]:
+    """{council: [its clauses on the topic, in document order]}. ParameterError on an unknown topic."""
+    lookup(corpus.topics, topic, "topic")
+    return {slug: [c for c in council.clauses if topic in c.topics]
+            for slug, council in corpus.councils.items()}
+
+
+def side_by_side_table(corpus: Corpus, topic: str) -> pd.DataFrame:
+    """One column per council, its clauses on the topic down the rows ("id" line, then text).
+
+    A council that does not address the topic shows "not covered" in its first row, so a
+    gap reads as a gap; shorter columns are padded with empty strings.
+    """
+    headers = _council_headers(corpus)
+    columns = {headers[slug]: [f"{c.id}\n{c.text}" for c in clauses] or [NOT_COVERED]
+               for slug, clauses in side_by_side(corpus, topic).items()}
+    depth = max(len(cells) for cells in columns.values())
+    return pd.DataFrame({name: cells + [""] * (depth - len(cells)) for name, cells in columns.items()})
+
+
+# ------------------------------------------------------------------ shared wording
+
+SHARED_WORDING_THRESHOLD = 75.0
+MIN_PASSAGE_WORDS = 6
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z(\"'“‘])")
+_LIST_MARKER = re.compile(r"^(?:[-•*]|\(?[a-z]{1,4}\)|\d{1,2}\.)\s+")
+_QUOTES_AND_BOLD = re.compile(r"[\"'“”‘’]|\*\*")
+
+
+@dataclass(frozen=True)
+class PassageMatch:
+    score: float
+    left: str
+    right: str
+
+
+@dataclass(frozen=True)
+class SharedWording:
+    """Two clauses of different councils that share a passage of (near) identical text."""
+
+    left: Clause
+    right: Clause
+    score: float
+    whole_score: float
+    passages: tuple[PassageMatch, ...]
+
+
+def normalise(text: str) -> str:
+    """Wording only: lower case, no list marker, quotation marks or bold, single spaces."""
+    text = _QUOTES_AND_BOLD.sub("", _LIST_MARKER.sub("", text.strip()))
+    return " ".join(text.lower().split())
+
+
+def passages(text: str) -> list[str]:
+    """The clause's sentences and list items of at least MIN_PASSAGE_WORDS words, as printed."""
+    pieces = (piece for line in text.splitlines() for piece in _SENTENCE_BREAK.split(line.strip()))
+    return [piece for piece in pieces if len(normalise(piece).split()) >= MIN_PASSAGE_WORDS]
+
+
+def _passage_index(clauses: Iterable[Clause]) -> tuple[list[Clause], list[str], list[str]]:
+    """Parallel lists over a council's passages: owning clause, passage as printed, normalised."""
+    owners, printed, normalised = [], [], []
+    for clause in clauses:
+        for passage in passages(clause.text):
+            owners.append(clause)
+            printed.append(passage)
+            normalised.append(normalise(passage))
+    return owners, printed, normalised
+
+
+def shared_wording(corpus: Corpus, threshold: float = SHARED_WORDING_THRESHOLD) -> list[SharedWording]:
+    """Clause pairs from different councils sharing a passage scoring >= threshold, best first."""
+    if not 0 < threshold <= 100:
+        raise ParameterError(f"threshold must be above 0 and at most 100, not {threshold}")
+    indexes = {slug: _passage_index(council.clauses) for slug, council in corpus.councils.items()}
+    found: dict[tuple[Clause, Clause], list[PassageMatch]] = {}
+    for left_slug, right_slug in combinations(corpus.councils, 2):
+        left_owners, left_printed, left_norm = indexes[left_slug]
+        right_owners, right_printed, right_norm = indexes[right_slug]
+        if not left_norm or not right_norm:
+            continue
+        scores = process.cdist(left_norm, right_norm, scorer=fuzz.ratio, score_cutoff=threshold)
+        for i, j in np.argwhere(scores >= threshold):
+            match = PassageMatch(round(float(scores[i, j]), 1), left_printed[i], right_printed[j])
+            found.setdefault((left_owners[i], right_owners[j]), []).append(match)
+    results = []
+    for (left, right), matches in found.items():
+        matches.sort(key=lambda m: -m.score)
+        whole = round(fuzz.ratio(normalise(left.text), normalise(right.text)), 1)
+        results.append(SharedWording(left, right, matches[0].score, whole, tuple(matches)))
+    results.sort(key=lambda s: (-s.score, -s.whole_score, s.left.id, s.right.id))
+    return results
+
+
+def shared_wording_table(corpus: Corpus, threshold: float = SHARED_WORDING_THRESHOLD) -> pd.DataFrame:
+    """One row per clause pair: scores, both ids, the matched passages (line by line) and both texts."""
+    rows = [{"Score": s.score, "Whole-clause score": s.whole_score,
+             "Clause A": s.left.id, "Clause B": s.right.id,
+             "Passages A": "\n".join(m.left for m in s.passages),
+             "Passages B": "\n".join(m.right for m in s.passages),
+             "Text A": s.left.text, "Text B": s.right.text}
+            for s in shared_wording(corpus, threshold)]
+    return pd.DataFrame(rows, columns=["Score", "Whole-clause score", "Clause A", "Clause B",
+                                       "Passages A", "Passages B", "Text A", "Text B"])
+
+
+# ------------------------------------------------------------------ differences
+
+DIFFERENCES_FILE = "differences.yaml"
+DIFFERENCE_KEYS = {"id", "question", "route", "ask", "params", "summary"}
+
+
+@dataclass(frozen=True)
+class DifferenceCell:
+    """One council's short answer to a difference question, and the clauses it rests on."""
+
+    answer: str
+    cites: tuple[str, ...] = ()
+
+    @property
+    def covered(self) -> bool:
+        """Engines cite on every covered answer and never on a not-covered one."""
+        return bool(self.cites)
+
+    def __str__(self) -> str:
+        return f"{self.answer} ({', '.join(self.cites)})" if self.cites else self.answer
+
+    def as_dict(self) -> dict:
+        return {"answer": self.answer, "cites": list(self.cites), "covered": self.covered}
+
+
+def _steps_cites(steps) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for step in steps for c in step.cites))
+
+
+_ACTION_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _first_step(answer: Route) -> DifferenceCell:
+    """Who acts first and the first sentence of what they do.
+
+    The action, not the actor alone, because routes often start with the person asking
+    ("Member: Makes the formal complaint to the Leader of the Council").
+    """
+    first = answer.steps[0]
+    return DifferenceCell(f"{first.actor_label}: {_ACTION_SENTENCE_BREAK.split(first.action, 1)[0]}", first.cites)
+
+
+def _actors(answer: Route) -> DifferenceCell:
+    """Everyone in the route in order; one actor taking two steps in a row is named once."""
+    labels = [label for label, _ in groupby(s.actor_label for s in answer.steps)]
+    return DifferenceCell(" → ".join(labels), _steps_cites(answer.steps))
+
+
+def _time_limits(answer: Route) -> DifferenceCell:
+    limited = [s for s in answer.steps if s.within]
+    if not limited:
+        return DifferenceCell("no time limit stated", _steps_cites(answer.steps))
+    return DifferenceCell("; ".join(f"{s.actor_label}: within {s.within}" for s in limited), _steps_cites(limited))
+
+
+def _verdict(answer: Answer) -> DifferenceCell:
+    return DifferenceCell(answer.verdict_label, answer.cites)
+
+
+# How a row turns an engine's answer into one cell; a row names one of these in `summary`.
+ROUTE_SUMMARIES: dict[str, Callable[[Route], DifferenceCell]] = {
+    "first-step": _first_step, "actors": _actors, "time-limits": _time_limits}
+QUESTION_SUMMARIES: dict[str, Callable[[Answer], DifferenceCell]] = {"verdict": _verdict}
+
+
+@dataclass(frozen=True)
+class DifferenceSpec:
+    """One row of content/differences.yaml: a question staff ask, answered by an engine."""
+
+    id: str
+    question: str
+    kind: str  # "route" or "ask"
+    entry: str  # scenario or question slug
+    params: dict[str, str]
+    summary: str
+
+
+@dataclass(frozen=True)
+class DifferenceRow:
+    spec: DifferenceSpec
+    cells: dict[str, DifferenceCell]
+
+    def as_dict(self) -> dict:
+        return {"id": self.spec.id, "question": self.spec.question,
+                "cells": {slug: cell.as_dict() for slug, cell in self.cells.items()}}
+
+
+def _parse_spec(item: object, index: int, model: Model, rel: str, problems: list[Problem]) -> DifferenceSpec | None:
+    if not isinstance(item, dict):
+        problems.append(Problem(rel, f"row {index} must be a mapping."))
+        return None
+    before = len(problems)
+    check_keys(item, DIFFERENCE_KEYS, {"id", "question", "summary"}, rel, problems, f"row {index}")
+    kinds = [kind for kind in ("route", "ask") if kind in item]
+    if len(kinds) != 1:
+        problems.append(Problem(rel, f"row {index} must name exactly one of 'route' or 'ask'.",
+                                "Write route: <scenario> or ask: <question>."))
+        return None
+    kind = kinds[0]
+    catalogue, summaries = ((model.routing.catalogue, ROUTE_SUMMARIES) if kind == "route"
+                            else (model.rules.catalogue, QUESTION_SUMMARIES))
+    summary = str(item.get("summary", ""))
+    if summary not in summaries:
+        problems.append(Problem(rel, f"row {index}: summary '{summary}' does not apply to '{kind}'.",
+                                f"Use one of: {', '.join(summaries)}."))
+    params: dict[str, str] = {}
+    if not isinstance(item.get("params") or {}, dict):
+        problems.append(Problem(rel, f"row {index}: params must map parameter names to values.",
+                                "Write params: {name: value}."))
+    else:
+        try:
+            entry = lookup(catalogue, str(item[kind]), "scenario" if kind == "route" else "question")
+            params = resolve_params(entry, item.get("params"))
+        except ParameterError as exc:
+            problems.append(Problem(rel, f"row {index}: {exc}."))
+    if len(problems) > before:
+        return None
+    return DifferenceSpec(str(item["id"]), str(item["question"]), kind, str(item[kind]), params, summary)
+
+
+def load_difference_specs(model: Model) -> list[DifferenceSpec]:
+    """Read and check content/differences.yaml against the catalogues; ContentError lists every problem."""
+    root = model.corpus.root
+    path = root / DIFFERENCES_FILE
+    rel = _rel(path, root)
+    if not path.is_file():
+        raise ContentError([Problem(rel, f"missing {DIFFERENCES_FILE}.",
+                                    "Create it with the rows of the differences table.")])
+    problems: list[Problem] = []
+    data = read_yaml(path, root, problems)
+    if data is not None and not isinstance(data, list):
+        problems.append(Problem(rel, "expected a list of rows."))
+    specs = [_parse_spec(item, i, model, rel, problems)
+             for i, item in enumerate(data if isinstance(data, list) else [], 1)]
+    ids = [spec.id for spec in specs if spec]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(Problem(rel, f"row id '{dup}' is used twice.", "Give each row its own id."))
+    if problems:
+        raise ContentError(problems)
+    return [spec for spec in specs if spec]
+
+
+def _cell(model: Model, spec: DifferenceSpec, council: str) -> DifferenceCell:
+    if spec.kind == "route":
+        answer = route(model.corpus, model.routing, spec.entry, council, spec.params)
+        return ROUTE_SUMMARIES[spec.summary](answer) if answer.covered else DifferenceCell(NOT_COVERED)
+    answer = ask(model.corpus, model.rules, spec.entry, council, spec.params)
+    return QUESTION_SUMMARIES[spec.summary](answer) if answer.verdict != "not-covered" else DifferenceCell(NOT_COVERED)
+
+
+def differences(model: Model) -> list[DifferenceRow]:
+    """Every row of content/differences.yaml answered for every council by the engines."""
+    return [DifferenceRow(spec, {slug: _cell(model, spec, slug) for slug in model.corpus.councils})
+            for spec in load_difference_specs(model)]
+
+
+def differences_table(model: Model) -> pd.DataFrame:
+    """One row per question, one column per council; cells read "answer (ids)" or "not covered"."""
+    headers = _council_headers(model.corpus)
+    rows = [{"Question": row.spec.question, **{headers[slug]: str(cell) for slug, cell in row.cells.items()}}
+            for row in differences(model)]
+    return pd.DataFrame(rows, columns=["Question", *headers.values()])
+
+
+# ------------------------------------------------------------------ exports
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark, so Excel shows the typographic quotes of the texts."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def _markdown_cell(value: object) -> str:
+    text = html.escape(str(value), quote=False).replace("|", "\\|")
+    return "<br>".join(text.splitlines())
+
+
+def to_markdown(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table; numbers right-aligned, line breaks as <br>.
+
+    Cell text is HTML-escaped, so clause text can never inject markup where the file is viewed.
+    """
+    numeric = [pd.api.types.is_numeric_dtype(frame[col]) for col in frame.columns]
+    lines = ["| " + " | ".join(_markdown_cell(col) for col in frame.columns) + " |",
+             "| " + " | ".join("---:" if num else "---" for num in numeric) + " |"]
+    lines += ["| " + " | ".join(_markdown_cell(v) for v in row) + " |"
+              for row in frame.itertuples(index=False, name=None)]
+    return "\n".join(lines) + "\n"
+
+
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_MAX_COLUMN_WIDTH = 60
+
+
+def _sheet_name(name: str) -> str:
+    return _SHEET_NAME_FORBIDDEN.sub(" ", name).strip()[:31] or "Sheet"
+
+
+def _longest_line(value: object) -> int:
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _excel_value(value: object) -> object:
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
+def to_excel(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook, one sheet per table: bold frozen header, wrapped text.
+
+    Every string is stored as text, never as a formula, so text beginning with "=" (an
+    imported council's clause, say) cannot run in the reader's spreadsheet; characters that
+    Excel cannot store are dropped.
+    """
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, frame in sheets.items():
+        sheet = workbook.create_sheet(_sheet_name(name))
+        sheet.append([str(col) for col in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            sheet.append([_excel_value(v) for v in row])
+        for index, column_cells in enumerate(sheet.iter_cols(), 1):
+            for cell in column_cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            longest = max(_longest_line(cell.value) for cell in column_cells)
+            sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, _MAX_COLUMN_WIDTH)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    label: str
+    mime: str
+    write: Callable[[pd.DataFrame, str], bytes]
+
+
+# Keyed by file suffix: what a download button or the CLI's --output offers.
+EXPORT_FORMATS = {
+    "csv": ExportFormat("CSV", "text/csv", lambda frame, title: to_csv(frame)),
+    "md": ExportFormat("Markdown", "text/markdown", lambda frame, title: to_markdown(frame).encode("utf-8")),
+    "xlsx": ExportFormat("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         lambda frame, title: to_excel({title: frame})),
+}
+
+
+def export(frame: pd.DataFrame, fmt: str, title: str) -> bytes:
+    """The table as a file's bytes in one of EXPORT_FORMATS (``title`` names the Excel sheet)."""
+    if fmt not in EXPORT_FORMATS:
+        raise ParameterError(f"unknown export format '{fmt}'; choose one of: {', '.join(EXPORT_FORMATS)}")
+    return EXPORT_FORMATS[fmt].write(frame, title)

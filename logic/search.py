@@ -1,0 +1,537 @@
+"""Fuzzy clause search over the loaded corpus.
+
+How a query is answered (``SearchIndex.search``):
+
+1. **Normalise and cap.** Only the first ``MAX_QUERY_CHARS`` characters and the first
+   ``MAX_QUERY_WORDS`` content words of a query are used; the rest is ignored (a pasted page of
+   text still answers at once). Text is case-folded, accents are stripped, stop words dropped and a
+   light stemmer makes "complaints"/"complaint" and "planning"/"plan" meet.
+2. **Correct and expand each word against the corpus vocabulary** (rapidfuzz, cached per word).
+   A word is matched to its own stem, to vocabulary words within one edit (two for words of eight
+   letters or more; ``OSA.distance`` counts a swapped pair of letters as one edit, so
+   "confidentaility" finds "confidentiality") and to vocabulary words it starts ("exec" ->
+   "executive"). Each expansion carries a weight: exact forms 1.0, corrections of an unknown word
+   just below, near neighbours of a word the corpus already knows much lower (so "form" does not
+   turn into "from"-like noise but a typo that happens to be a real word still helps).
+3. **Synonyms** (``content/synonyms.yaml``, e.g. Chief Executive = Head of Paid Service). Every
+   group becomes a concept term: clauses get it wherever one of the group's phrases occurs, and
+   query words that spell a phrase (after correction: "cheif exec") are replaced by the concept,
+   so the councils' different titles score alike.
+4. **BM25 over an inverted index** picks candidates: rare words weigh more than common ones, a
+   word scores by its best expansion only, and fields are weighted (clause text, its heading, its
+   topic labels, glossary terms that cite it). Postings are numpy arrays, so scoring 22,000
+   clauses costs a handful of vectorised operations per query word.
+5. **Fuzzy re-rank of the best candidates** with rapidfuzz against cached preprocessed text
+   (stems and concept terms, built once): ``fuzz.token_set_ratio`` of the corrected query against
+   the clause text measures how much of the question the clause covers, whatever the word order
+   and however long the paragraph; ``fuzz.partial_ratio`` against the clause's heading, topic
+   labels and glossary terms rewards a question that names what the clause is about. Token-set is
+   the primary scorer: a short query against a long paragraph is a set-containment question, which
+   plain ``ratio`` (penalises length) and ``partial_ratio`` on the body (needs the words adjacent
+   and in order) answer badly. Both scorers run with a ``score_cutoff`` so hopeless pairs stop
+   early. The final score blends the BM25 score (relative to the best candidate) with the two
+   fuzzy scores.
+
+Ranking is deterministic: equal scores keep document order (council order, then clause order).
+Clauses with identical preprocessed text are re-ranked once per query and share the result.
+
+Snippets never carry user text: they are cut from the clause itself, as ``(text, is_match)``
+segments, and ``Hit.snippet_markdown`` renders them with every markdown metacharacter of the clause
+escaped (``escape_markdown``) and the matches in ``**bold**``, safe for ``st.markdown`` without
+``unsafe_allow_html``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from logic.content import Clause, Corpus
+
+MAX_QUERY_CHARS = 500
+MAX_QUERY_WORDS = 40
+
+# The scorer the re-rank relies on most; the benchmark's "floor" runs it alone over every clause.
+PRIMARY_SCORER = fuzz.token_set_ratio
+
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can cannot could did do does doing down during each eg etc few for from
+further had has have having he her here hers herself him himself his how i ie if in into is it its
+itself just me might more most must my myself no nor not of off on once only or other our ours out
+over own s same shall she should so some such than that the their theirs them themselves then there
+these they this those through to too under until up upon very via was we were what when where which
+while who whom whose why will with would you your yours yourself
+""".split())
+
+# BM25 parameters (the usual defaults) and how much each field's words count.
+BM25_K1, BM25_B = 1.2, 0.75
+FIELD_WEIGHTS = {"text": 1.0, "heading": 1.5, "topics": 0.5, "glossary": 1.0}
+
+# Expansion weights: how much a query word's variants count against the word itself.
+EXACT, TYPO, TYPO_TWO_EDITS, PREFIX, NEAR_KNOWN_WORD = 1.0, 0.9, 0.75, 0.8, 0.4
+MAX_EXPANSIONS = 24
+
+# Re-rank: how many distinct candidate texts are fuzzy-scored, and how the scores blend.
+RERANK_CANDIDATES = 40
+BLEND_BM25, BLEND_COVERAGE, BLEND_HEADING = 0.6, 0.25, 0.15
+COVERAGE_CUTOFF, HEADING_CUTOFF = 30, 50
+
+SNIPPET_WORDS = 32
+
+_WORD_RE = re.compile(r"[^\W_]+")
+_WHITESPACE_RE = re.compile(r"\s+")
+_EMPHASIS_RE = re.compile(r"\*\*|__")
+_BULLET_RE = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
+_MARKDOWN_META_RE = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_CONCEPT_PREFIX = "="  # cannot come out of the tokenizer, so concept terms never clash with words
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every ASCII punctuation character, so ``text`` renders literally.
+
+    CommonMark allows any ASCII punctuation to be escaped, so this neutralises emphasis, links,
+    headings, lists, tables, HTML tags and entities, and Streamlit's ``$`` maths and ``:color[]``
+    directives alike. Line breaks become spaces, so no line can start a block.
+    """
+    return _MARKDOWN_META_RE.sub(r"\\\1", _WHITESPACE_RE.sub(" ", text))
+
+
+@lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Case-fold and strip accents: "Café" -> "cafe"."""
+    word = word.casefold()
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Light suffix stripping so word forms meet (plural, -ing, -ed, -ly, -ity, final e).
+
+    Deliberately crude and symmetric: the same function runs over clauses and queries, so it only
+    has to map related forms together, not to produce dictionary words.
+    """
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ity") and len(word) >= 10:
+        word = word[:-3]  # confidentiality -> confidential, neutrality -> neutral (not authority)
+    for suffix in ("ing", "ed", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            if suffix != "ly" and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # planning -> plann -> plan
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+def is_content_word(word: str) -> bool:
+    """Not a stop word and not a stray letter (the "s" of "Officer's", the "g" of "e.g.")."""
+    return word not in STOP_WORDS and (len(word) > 1 or word.isdigit())
+
+
+def words(text: str) -> list[str]:
+    """Folded content words of ``text``."""
+    return [word for word in map(fold, _WORD_RE.findall(text)) if is_content_word(word)]
+
+
+def display_text(text: str) -> str:
+    """Clause text as one line for snippets: list bullets as •, emphasis markers dropped."""
+    return " ".join(_EMPHASIS_RE.sub("", _BULLET_RE.sub("• ", text)).split())
+
+
+# ---------------------------------------------------------------- hits
+
+
+Segment = tuple[str, bool]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result. ``score`` is 0-100, relative to the query's best match."""
+
+    id: str
+    council: str
+    number: str
+    title: str
+    score: float
+    segments: tuple[Segment, ...]
+
+    @property
+    def snippet(self) -> str:
+        """The snippet as plain text (no markup)."""
+        return "".join(text for text, _ in self.segments)
+
+    @property
+    def snippet_markdown(self) -> str:
+        """The snippet for ``st.markdown``: clause text escaped, matches in bold."""
+        return "".join(f"**{escape_markdown(text)}**" if match else escape_markdown(text)
+                       for text, match in self.segments)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "council": self.council, "number": self.number, "title": self.title,
+                "score": self.score, "snippet": self.snippet}
+
+
+# ---------------------------------------------------------------- the index
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    stems: tuple[str, ...]
+    concept: str
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One unit of the query: a word or a synonym concept, with the index terms it matches."""
+
+    terms: dict[str, float]  # index term -> weight
+    rerank_term: str
+
+
+class SearchIndex:
+    """Built once from a corpus (wrap it in ``st.cache_resource`` at the UI edge)."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        self._clauses: list[Clause] = corpus.all_clauses()
+        self._phrases = self._synonym_phrases(corpus.synonyms)
+        self._expansions: dict[str, dict[str, float]] = {}
+        glossary_terms = self._glossary_terms_by_clause(corpus)
+
+        surface_to_stem: dict[str, str] = {}
+        term_ids: dict[str, int] = {}
+        posting_terms, posting_docs, posting_tf = [], [], []
+        lengths = np.zeros(len(self._clauses), dtype=np.float32)
+        rerank_texts, heading_texts, signatures = [], [], []
+        signature_ids: dict[tuple[str, str], int] = {}
+        for doc, clause in enumerate(self._clauses):
+            fields = {
+                "text": words(clause.text),
+                "heading": words(f"{clause.title} {clause.section_title}"),
+                "topics": words(" ".join(corpus.topics[t].label for t in clause.topics if t in corpus.topics)),
+                "glossary": words(" ".join(glossary_terms.get(clause.id, ()))),
+            }
+            tf: dict[str, float] = {}
+            stemmed_fields = {}
+            for name, field_words in fields.items():
+                for word in field_words:
+                    surface_to_stem.setdefault(word, stem(word))
+                stems = self._with_concepts([stem(w) for w in field_words])
+                stemmed_fields[name] = stems
+                weight = FIELD_WEIGHTS[name]
+                for term in stems:
+                    tf[term] = tf.get(term, 0.0) + weight
+                lengths[doc] += weight * len(field_words)
+            for term, count in tf.items():
+                posting_terms.append(term_ids.setdefault(term, len(term_ids)))
+                posting_docs.append(doc)
+                posting_tf.append(count)
+            rerank = " ".join(stemmed_fields["text"])
+            heading = " ".join(stemmed_fields["heading"] + stemmed_fields["topics"] + stemmed_fields["glossary"])
+            rerank_texts.append(rerank)
+            heading_texts.append(heading)
+            signatures.append(signature_ids.setdefault((rerank, heading), len(signature_ids)))
+
+        self.texts: tuple[str, ...] = tuple(rerank_texts)
+        self._headings = tuple(heading_texts)
+        self._signatures = np.asarray(signatures, dtype=np.int32)
+        self._surface_to_stem = surface_to_stem
+        # Corrections look among the corpus's words and their stems, each leading to its index term.
+        self._vocabulary_terms = {**{s: s for s in surface_to_stem.values()}, **surface_to_stem}
+        self._vocabulary = sorted(self._vocabulary_terms)
+        self._postings = self._bm25_postings(term_ids, posting_terms, posting_docs, posting_tf, lengths)
+        self._council_masks = self._masks(lambda c: (c.council,))
+        self._topic_masks = self._masks(lambda c: c.topics)
+
+    # ------------------------------------------------------------ building
+
+    @staticmethod
+    def _synonym_phrases(groups) -> list[_Phrase]:
+        phrases = []
+        for group in groups:
+            concept = _CONCEPT_PREFIX + "_".join(stem(w) for w in words(group[0]))
+            phrases += [_Phrase(tuple(stem(w) for w in words(term)), concept) for term in group]
+        # Longest first, so "chief executive" wins over "executive" where both could match.
+        return sorted((p for p in phrases if p.stems), key=lambda p: -len(p.stems))
+
+    @staticmethod
+    def _glossary_terms_by_clause(corpus: Corpus) -> dict[str, list[str]]:
+        by_clause: dict[str, list[str]] = {}
+        for entry in corpus.glossary:
+            for citation in entry.clauses:
+                clause = corpus.resolve(citation)
+                if clause:
+                    by_clause.setdefault(clause.id, []).extend((entry.term, *entry.aliases))
+        return by_clause
+
+    def _phrase_at(self, stems: list[str], i: int) -> _Phrase | None:
+        for phrase in self._phrases:
+            if tuple(stems[i:i + len(phrase.stems)]) == phrase.stems:
+                return phrase
+        return None
+
+    def _with_concepts(self, stems: list[str]) -> list[str]:
+        """The stems, each synonym phrase followed by its concept term (longest match first)."""
+        out, i = [], 0
+        while i < len(stems):
+            phrase = self._phrase_at(stems, i)
+            if phrase:
+                out += [*phrase.stems, phrase.concept]
+                i += len(phrase.stems)
+            else:
+                out.append(stems[i])
+                i += 1
+        return out
+
+    def _bm25_postings(self, term_ids, posting_terms, posting_docs, posting_tf, lengths):
+        """term -> (doc indices, BM25 contribution of the term in each doc)."""
+        n_docs = len(self._clauses)
+        terms = np.asarray(posting_terms, dtype=np.int32)
+        docs = np.asarray(posting_docs, dtype=np.int32)
+        tf = np.asarray(posting_tf, dtype=np.float32)
+        order = np.argsort(terms, kind="stable")
+        terms, docs, tf = terms[order], docs[order], tf[order]
+        bounds = np.searchsorted(terms, np.arange(len(term_ids) + 1))
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / max(float(lengths.mean()), 1.0))
+        postings = {}
+        for term, tid in term_ids.items():
+            lo, hi = bounds[tid], bounds[tid + 1]
+            df = hi - lo
+            idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+            d, f = docs[lo:hi], tf[lo:hi]
+            postings[term] = (d, (idf * f * (BM25_K1 + 1) / (f + norm[d])).astype(np.float32))
+        return postings
+
+    def _masks(self, keys) -> dict[str, np.ndarray]:
+        masks: dict[str, np.ndarray] = {}
+        for doc, clause in enumerate(self._clauses):
+            for key in keys(clause):
+                masks.setdefault(key, np.zeros(len(self._clauses), dtype=bool))[doc] = True
+        return masks
+
+    # ------------------------------------------------------------ query analysis
+
+    def _expand(self, word: str) -> dict[str, float]:
+        """Index terms a query word may stand for, with weights (cached per word)."""
+        cached = self._expansions.get(word)
+        if cached is not None:
+            return cached
+        known = word in self._surface_to_stem
+        terms: dict[str, float] = {}
+
+        def add(term: str, weight: float) -> None:
+            if term in self._postings and weight > terms.get(term, 0.0):
+                terms[term] = weight
+
+        add(stem(word), EXACT)
+        # Probe with the word and its stem: "relase" is one edit from the stem "releas" of
+        # "releases" but two from the word itself, and "quoting" starts none of the words that
+        # "quot" starts.
+        for probe in dict.fromkeys((word, stem(word))):
+            if len(probe) >= 3 and not probe.isdigit():
+                max_edits = 2 if len(probe) >= 8 else 1
+                for candidate, edits, _ in process.extract(probe, self._vocabulary, scorer=OSA.distance,
+                                                           score_cutoff=max_edits, limit=None):
+                    typo_weight = TYPO if edits <= 1 else TYPO_TWO_EDITS
+                    add(self._vocabulary_terms[candidate], NEAR_KNOWN_WORD if known else typo_weight)
+            if len(probe) >= (5 if known else 4):
+                for candidate in self._vocabulary[bisect_left(self._vocabulary, probe):]:
+                    if not candidate.startswith(probe):
+                        break
+                    add(self._vocabulary_terms[candidate], NEAR_KNOWN_WORD if known else PREFIX)
+        best = dict(sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_EXPANSIONS])
+        if len(self._expansions) > 50_000:  # bound the cache against endless distinct queries
+            self._expansions.clear()
+        self._expansions[word] = best
+        return best
+
+    def _slots(self, query: str) -> list[_Slot]:
+        query_words = words(query[:MAX_QUERY_CHARS])[:MAX_QUERY_WORDS]
+        expansions = [self._expand(w) for w in query_words]
+        slots, i = [], 0
+        while i < len(expansions):
+            match = self._query_phrase_at(expansions, i)
+            if match:
+                phrase, weight = match
+                slots.append(_Slot({phrase.concept: weight}, phrase.concept))
+                i += len(phrase.stems)
+                continue
+            if expansions[i]:
+                best = max(expansions[i].items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+                slots.append(_Slot(expansions[i], best))
+            i += 1
+        return slots
+
+    def _query_phrase_at(self, expansions: list[dict[str, float]], i: int) -> tuple[_Phrase, float] | None:
+        """The longest synonym phrase the query words from ``i`` on may spell, with its weight."""
+        for phrase in self._phrases:
+            window = expansions[i:i + len(phrase.stems)]
+            if len(window) == len(phrase.stems) and all(s in e for s, e in zip(phrase.stems, window)):
+                return phrase, min(e[s] for s, e in zip(phrase.stems, window))
+        return None
+
+    def query_text(self, query: str) -> str:
+        """The query as the re-rank sees it: corrected stems and concept terms."""
+        return " ".join(slot.rerank_term for slot in self._slots(query))
+
+    # ------------------------------------------------------------ searching
+
+    def search(self, query: str, council: str | None = None, topic: str | None = None,
+               limit: int = 10) -> list[Hit]:
+        """Best-first hits for ``query``, optionally within one council and/or topic.
+
+        Raises ValueError for an unknown council or topic or a limit below 1. Only the first
+        MAX_QUERY_CHARS characters / MAX_QUERY_WORDS words of the query are used.
+        """
+        if council is not None and council not in self.corpus.councils:
+            raise ValueError(f"unknown council '{council}'")
+        if topic is not None and topic not in self.corpus.topics:
+            raise ValueError(f"unknown topic '{topic}'")
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        slots = self._slots(query)
+        if not slots:
+            return []
+        scores = self._bm25(slots)
+        for masks, key in ((self._council_masks, council), (self._topic_masks, topic)):
+            if key is not None:
+                scores[~masks.get(key, np.zeros_like(scores, dtype=bool))] = 0
+        candidates = self._candidates(scores, max(limit, RERANK_CANDIDATES))
+        if not len(candidates):
+            return []
+        final = self._rerank(slots, candidates, scores)
+        ranked = sorted(zip(candidates.tolist(), final), key=lambda pair: (-round(pair[1], 6), pair[0]))
+        matched_terms = {term for slot in slots for term in slot.terms}
+        snippets: dict[int, tuple[Segment, ...]] = {}
+        hits = []
+        for doc, score in ranked[:limit]:
+            clause = self._clauses[doc]
+            signature = int(self._signatures[doc])
+            if signature not in snippets:
+                snippets[signature] = self._snippet(clause.text, matched_terms)
+            hits.append(Hit(clause.id, clause.council, clause.number, clause.heading,
+                            round(100 * score, 1), snippets[signature]))
+        return hits
+
+    def _bm25(self, slots: list[_Slot]) -> np.ndarray:
+        """BM25 per clause; each slot counts once, through its best-weighted matching term."""
+        total = np.zeros(len(self._clauses), dtype=np.float32)
+        for slot in slots:
+            best = np.zeros_like(total)
+            for term, weight in slot.terms.items():
+                docs, contribution = self._postings[term]
+                best[docs] = np.maximum(best[docs], weight * contribution)
+            total += best
+        return total
+
+    def _candidates(self, scores: np.ndarray, wanted: int) -> np.ndarray:
+        """Clauses whose text is among the ``wanted`` best distinct texts, in document order."""
+        scored = np.flatnonzero(scores > 0)
+        if not len(scored):
+            return scored
+        order = scored[np.lexsort((scored, -scores[scored]))]
+        signatures, first = np.unique(self._signatures[order], return_index=True)
+        chosen = signatures[np.argsort(first, kind="stable")[:wanted]]
+        return scored[np.isin(self._signatures[scored], chosen)]
+
+    def _rerank(self, slots: list[_Slot], candidates: np.ndarray, scores: np.ndarray) -> list[float]:
+        query = " ".join(slot.rerank_term for slot in slots)
+        best_bm25 = float(scores[candidates].max())
+        fuzzy: dict[int, tuple[float, float]] = {}
+        final = []
+        for doc in candidates.tolist():
+            signature = int(self._signatures[doc])
+            if signature not in fuzzy:
+                fuzzy[signature] = (
+                    PRIMARY_SCORER(query, self.texts[doc], processor=None, score_cutoff=COVERAGE_CUTOFF) / 100,
+                    fuzz.partial_ratio(query, self._headings[doc], processor=None,
+                                       score_cutoff=HEADING_CUTOFF) / 100,
+                )
+            coverage, heading = fuzzy[signature]
+            final.append(BLEND_BM25 * float(scores[doc]) / best_bm25 + BLEND_COVERAGE * coverage
+                         + BLEND_HEADING * heading)
+        return final
+
+    # ------------------------------------------------------------ snippets
+
+    def _snippet(self, text: str, matched_terms: set[str]) -> tuple[Segment, ...]:
+        """The densest window of the clause around the matched words, as (text, is_match)."""
+        line = display_text(text)
+        tokens = [(m.start(), m.end(), fold(m.group())) for m in _WORD_RE.finditer(line)]
+        if not tokens:
+            return ((line, False),)
+        stems = [stem(w) if is_content_word(w) else "" for _, _, w in tokens]
+        marked = self._marked_tokens(stems, matched_terms)
+        start, end = self._best_window(stems, marked)
+        pieces: list[Segment] = [("… ", False)] if start > 0 else []
+        cursor = tokens[start][0]
+        for i in range(start, end):
+            token_start, token_end, _ = tokens[i]
+            gap = line[cursor:token_start]
+            # The space between two matches joins them into one bold run.
+            pieces.append((gap, marked[i] and i > start and marked[i - 1] and not gap.strip()))
+            pieces.append((line[token_start:token_end], marked[i]))
+            cursor = token_end
+        if end < len(tokens):
+            pieces += [(line[cursor:tokens[end][0]].rstrip(), False), (" …", False)]
+        else:
+            pieces.append((line[cursor:], False))
+        segments: list[Segment] = []
+        for piece, match in pieces:
+            if not piece:
+                continue
+            if segments and segments[-1][1] == match:
+                segments[-1] = (segments[-1][0] + piece, match)
+            else:
+                segments.append((piece, match))
+        return tuple(segments)
+
+    def _marked_tokens(self, stems: list[str], matched_terms: set[str]) -> list[bool]:
+        marked = [bool(s) and s in matched_terms for s in stems]
+        content = [i for i, s in enumerate(stems) if s]
+        content_stems = [stems[i] for i in content]
+        i = 0
+        while i < len(content):  # synonym phrases: mark the whole run, small words included
+            phrase = self._phrase_at(content_stems, i)
+            if phrase and phrase.concept in matched_terms:
+                first, last = content[i], content[i + len(phrase.stems) - 1]
+                marked[first:last + 1] = [True] * (last - first + 1)
+                i += len(phrase.stems)
+            else:
+                i += 1
+        return marked
+
+    @staticmethod
+    def _best_window(stems: list[str], marked: list[bool]) -> tuple[int, int]:
+        """[start, end) of SNIPPET_WORDS tokens holding the most distinct matches, earliest first."""
+        if len(stems) <= SNIPPET_WORDS:
+            return 0, len(stems)
+        best, best_start = -1, 0
+        for first in (i for i, m in enumerate(marked) if m):
+            start = max(0, min(first - 3, len(stems) - SNIPPET_WORDS))
+            window = range(start, start + SNIPPET_WORDS)
+            distinct = len({stems[i] for i in window if marked[i]})
+            if distinct > best:
+                best, best_start = distinct, start
+        return best_start, best_start + SNIPPET_WORDS
