@@ -9,7 +9,10 @@ import streamlit as st
 from ui.chrome import PAGE_FILES, sidebar
 from ui.data import get_model
 
-st.set_page_config(page_title="Protocol Explorer", page_icon=":material/account_balance:", layout="wide")
+# Presentation mode (trainers on a projector) opens with the sidebar out of the way.
+SIDEBAR = "collapsed" if st.query_params.get("mode") == "present" else "auto"
+st.set_page_config(page_title="Protocol Explorer", page_icon=":material/account_balance:", layout="wide",
+                   initial_sidebar_state=SIDEBAR)
 
 PAGES = {
     "Read": [

@@ -8,6 +8,7 @@ from pathlib import Path
 from logic.content import ContentError, Corpus, Problem, load_corpus
 from logic.permissions import RuleData, load_rules
 from logic.routing import RoutingData, load_routing
+from logic.scenarios import Scenario, load_scenarios
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,7 @@ class Model:
     corpus: Corpus
     routing: RoutingData
     rules: RuleData
+    scenarios: tuple[Scenario, ...] = ()
 
 
 def load_model(root: Path | str | None = None) -> Model:
@@ -23,6 +25,7 @@ def load_model(root: Path | str | None = None) -> Model:
     problems: list[Problem] = []
     routing = load_routing(corpus, problems)
     rules = load_rules(corpus, problems)
+    scenarios = load_scenarios(corpus, routing, rules, problems)
     if problems:
         raise ContentError(problems)
-    return Model(corpus, routing, rules)
+    return Model(corpus, routing, rules, scenarios)

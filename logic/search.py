@@ -81,7 +81,7 @@ MAX_EXPANSIONS = 24
 
 # Re-rank: how many distinct candidate texts are fuzzy-scored, and how the scores blend.
 RERANK_CANDIDATES = 40
-BLEND_BM25, BLEND_COVERAGE, BLEND_HEADING = 0.6, 0.25, 0.15
+BLEND_BM25, BLEND_COVERAGE, BLEND_HEADING = 0.5, 0.3, 0.2
 COVERAGE_CUTOFF, HEADING_CUTOFF = 30, 50
 
 SNIPPET_WORDS = 32
@@ -154,9 +154,23 @@ def words(text: str) -> list[str]:
     return [word for word in map(fold, _WORD_RE.findall(text)) if is_content_word(word)]
 
 
+def query_truncated(query: str) -> bool:
+    """True when search will ignore part of ``query`` (beyond MAX_QUERY_CHARS / MAX_QUERY_WORDS)."""
+    return len(query) > MAX_QUERY_CHARS or len(words(query[:MAX_QUERY_CHARS])) > MAX_QUERY_WORDS
+
+
 def display_text(text: str) -> str:
     """Clause text as one line for snippets: list bullets as •, emphasis markers dropped."""
     return " ".join(_EMPHASIS_RE.sub("", _BULLET_RE.sub("• ", text)).split())
+
+
+@lru_cache(maxsize=4096)
+def _snippet_tokens(text: str) -> tuple[str, tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """A clause's display line, its word spans and their stems ("" for stop words), cached."""
+    line = display_text(text)
+    matches = list(_WORD_RE.finditer(line))
+    stems = tuple(stem(w) if is_content_word(w) else "" for w in (fold(m.group()) for m in matches))
+    return line, tuple(m.span() for m in matches), stems
 
 
 # ---------------------------------------------------------------- hits
@@ -215,30 +229,30 @@ class SearchIndex:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
         self._clauses: list[Clause] = corpus.all_clauses()
-        self._phrases = self._synonym_phrases(corpus.synonyms)
+        self._phrases_by_first = self._synonym_phrases(corpus.synonyms)
         self._expansions: dict[str, dict[str, float]] = {}
         glossary_terms = self._glossary_terms_by_clause(corpus)
 
-        surface_to_stem: dict[str, str] = {}
+        surface_words: set[str] = set()
         term_ids: dict[str, int] = {}
         posting_terms, posting_docs, posting_tf = [], [], []
         lengths = np.zeros(len(self._clauses), dtype=np.float32)
         rerank_texts, heading_texts, signatures = [], [], []
         signature_ids: dict[tuple[str, str], int] = {}
+        labels: dict[str, tuple[list[str], list[str]]] = {}  # headings and topics repeat clause after clause
         for doc, clause in enumerate(self._clauses):
-            fields = {
-                "text": words(clause.text),
-                "heading": words(f"{clause.title} {clause.section_title}"),
-                "topics": words(" ".join(corpus.topics[t].label for t in clause.topics if t in corpus.topics)),
-                "glossary": words(" ".join(glossary_terms.get(clause.id, ()))),
-            }
+            fields = {"text": self._analyse(clause.text)}
+            for name, label in (
+                ("heading", f"{clause.title} {clause.section_title}"),
+                ("topics", " ".join(corpus.topics[t].label for t in clause.topics if t in corpus.topics)),
+                ("glossary", " ".join(glossary_terms.get(clause.id, ()))),
+            ):
+                if label not in labels:
+                    labels[label] = self._analyse(label)
+                fields[name] = labels[label]
             tf: dict[str, float] = {}
-            stemmed_fields = {}
-            for name, field_words in fields.items():
-                for word in field_words:
-                    surface_to_stem.setdefault(word, stem(word))
-                stems = self._with_concepts([stem(w) for w in field_words])
-                stemmed_fields[name] = stems
+            for name, (field_words, stems) in fields.items():
+                surface_words.update(field_words)
                 weight = FIELD_WEIGHTS[name]
                 for term in stems:
                     tf[term] = tf.get(term, 0.0) + weight
@@ -247,8 +261,8 @@ class SearchIndex:
                 posting_terms.append(term_ids.setdefault(term, len(term_ids)))
                 posting_docs.append(doc)
                 posting_tf.append(count)
-            rerank = " ".join(stemmed_fields["text"])
-            heading = " ".join(stemmed_fields["heading"] + stemmed_fields["topics"] + stemmed_fields["glossary"])
+            rerank = " ".join(fields["text"][1])
+            heading = " ".join(fields["heading"][1] + fields["topics"][1] + fields["glossary"][1])
             rerank_texts.append(rerank)
             heading_texts.append(heading)
             signatures.append(signature_ids.setdefault((rerank, heading), len(signature_ids)))
@@ -256,9 +270,9 @@ class SearchIndex:
         self.texts: tuple[str, ...] = tuple(rerank_texts)
         self._headings = tuple(heading_texts)
         self._signatures = np.asarray(signatures, dtype=np.int32)
-        self._surface_to_stem = surface_to_stem
+        self._surface_to_stem = {word: stem(word) for word in surface_words}
         # Corrections look among the corpus's words and their stems, each leading to its index term.
-        self._vocabulary_terms = {**{s: s for s in surface_to_stem.values()}, **surface_to_stem}
+        self._vocabulary_terms = {**{s: s for s in self._surface_to_stem.values()}, **self._surface_to_stem}
         self._vocabulary = sorted(self._vocabulary_terms)
         self._postings = self._bm25_postings(term_ids, posting_terms, posting_docs, posting_tf, lengths)
         self._council_masks = self._masks(lambda c: (c.council,))
@@ -267,13 +281,17 @@ class SearchIndex:
     # ------------------------------------------------------------ building
 
     @staticmethod
-    def _synonym_phrases(groups) -> list[_Phrase]:
-        phrases = []
+    def _synonym_phrases(groups) -> dict[str, tuple[_Phrase, ...]]:
+        """Synonym phrases by their first stem, longest first within each."""
+        by_first: dict[str, list[_Phrase]] = {}
         for group in groups:
             concept = _CONCEPT_PREFIX + "_".join(stem(w) for w in words(group[0]))
-            phrases += [_Phrase(tuple(stem(w) for w in words(term)), concept) for term in group]
+            for term in group:
+                stems = tuple(stem(w) for w in words(term))
+                if stems:
+                    by_first.setdefault(stems[0], []).append(_Phrase(stems, concept))
         # Longest first, so "chief executive" wins over "executive" where both could match.
-        return sorted((p for p in phrases if p.stems), key=lambda p: -len(p.stems))
+        return {first: tuple(sorted(ps, key=lambda p: -len(p.stems))) for first, ps in by_first.items()}
 
     @staticmethod
     def _glossary_terms_by_clause(corpus: Corpus) -> dict[str, list[str]]:
@@ -286,10 +304,15 @@ class SearchIndex:
         return by_clause
 
     def _phrase_at(self, stems: list[str], i: int) -> _Phrase | None:
-        for phrase in self._phrases:
+        for phrase in self._phrases_by_first.get(stems[i], ()):
             if tuple(stems[i:i + len(phrase.stems)]) == phrase.stems:
                 return phrase
         return None
+
+    def _analyse(self, text: str) -> tuple[list[str], list[str]]:
+        """(content words, their stems with synonym concept terms) of a piece of clause text."""
+        text_words = words(text)
+        return text_words, self._with_concepts([stem(w) for w in text_words])
 
     def _with_concepts(self, stems: list[str]) -> list[str]:
         """The stems, each synonym phrase followed by its concept term (longest match first)."""
@@ -385,7 +408,8 @@ class SearchIndex:
 
     def _query_phrase_at(self, expansions: list[dict[str, float]], i: int) -> tuple[_Phrase, float] | None:
         """The longest synonym phrase the query words from ``i`` on may spell, with its weight."""
-        for phrase in self._phrases:
+        starting = {p for first in expansions[i] for p in self._phrases_by_first.get(first, ())}
+        for phrase in sorted(starting, key=lambda p: (-len(p.stems), p.stems)):
             window = expansions[i:i + len(phrase.stems)]
             if len(window) == len(phrase.stems) and all(s in e for s, e in zip(phrase.stems, window)):
                 return phrase, min(e[s] for s, e in zip(phrase.stems, window))
@@ -477,24 +501,22 @@ class SearchIndex:
 
     def _snippet(self, text: str, matched_terms: set[str]) -> tuple[Segment, ...]:
         """The densest window of the clause around the matched words, as (text, is_match)."""
-        line = display_text(text)
-        tokens = [(m.start(), m.end(), fold(m.group())) for m in _WORD_RE.finditer(line)]
-        if not tokens:
+        line, spans, stems = _snippet_tokens(text)
+        if not spans:
             return ((line, False),)
-        stems = [stem(w) if is_content_word(w) else "" for _, _, w in tokens]
         marked = self._marked_tokens(stems, matched_terms)
         start, end = self._best_window(stems, marked)
         pieces: list[Segment] = [("… ", False)] if start > 0 else []
-        cursor = tokens[start][0]
+        cursor = spans[start][0]
         for i in range(start, end):
-            token_start, token_end, _ = tokens[i]
+            token_start, token_end = spans[i]
             gap = line[cursor:token_start]
             # The space between two matches joins them into one bold run.
             pieces.append((gap, marked[i] and i > start and marked[i - 1] and not gap.strip()))
             pieces.append((line[token_start:token_end], marked[i]))
             cursor = token_end
-        if end < len(tokens):
-            pieces += [(line[cursor:tokens[end][0]].rstrip(), False), (" …", False)]
+        if end < len(spans):
+            pieces += [(line[cursor:spans[end][0]].rstrip(), False), (" …", False)]
         else:
             pieces.append((line[cursor:], False))
         segments: list[Segment] = []
@@ -507,7 +529,7 @@ class SearchIndex:
                 segments.append((piece, match))
         return tuple(segments)
 
-    def _marked_tokens(self, stems: list[str], matched_terms: set[str]) -> list[bool]:
+    def _marked_tokens(self, stems: tuple[str, ...], matched_terms: set[str]) -> list[bool]:
         marked = [bool(s) and s in matched_terms for s in stems]
         content = [i for i, s in enumerate(stems) if s]
         content_stems = [stems[i] for i in content]
@@ -523,7 +545,7 @@ class SearchIndex:
         return marked
 
     @staticmethod
-    def _best_window(stems: list[str], marked: list[bool]) -> tuple[int, int]:
+    def _best_window(stems: tuple[str, ...], marked: list[bool]) -> tuple[int, int]:
         """[start, end) of SNIPPET_WORDS tokens holding the most distinct matches, earliest first."""
         if len(stems) <= SNIPPET_WORDS:
             return 0, len(stems)

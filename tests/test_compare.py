@@ -9,6 +9,8 @@ of it) or a tag lost fails here with the topic and the council named.
 import dataclasses
 import io
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -141,9 +143,6 @@ def test_topic_covered_only_by(corpus, topic, councils):
     assert _covering(corpus, topic) == councils
 
 
-@pytest.mark.xfail(strict=True, reason="allerdale:3(c) (members sit on regulatory committees) and thurrock:1.2 "
-                   "(a pointer to a separate planning code) are tagged 'planning'; reported for re-tagging. "
-                   "Remove this marker once they are fixed.")
 def test_planning_only_in_maldon(corpus):
     assert _covering(corpus, "planning") == {"maldon"}
 
@@ -469,6 +468,16 @@ def test_cli_compare_unknown_topic_exits_2_with_one_line(capsys):
     assert code == EXIT_USAGE and out == ""
     assert len(err.strip().splitlines()) == 1
     assert "unknown topic 'no-such-topic'" in err and "valid topics:" in err and "ceremonial-events" in err
+
+
+def test_python_m_logic_exit_status_and_stderr(corpus):
+    bad = subprocess.run([sys.executable, "-m", "logic", "compare", "nope"], cwd=corpus.root.parent,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == EXIT_USAGE and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("error: unknown topic 'nope'")
+    good = subprocess.run([sys.executable, "-m", "logic", "--json", "coverage"], cwd=corpus.root.parent,
+                          capture_output=True, text=True, timeout=60)
+    assert good.returncode == EXIT_OK and json.loads(good.stdout) == {"topics": coverage(corpus)}
 
 
 def test_cli_missing_content_folder_exits_1(capsys, tmp_path):

@@ -9,7 +9,7 @@ PAGES = {
     "pages/compare.py": "Compare councils",
     "pages/escalation.py": "Who do I go to?",
     "pages/explorer.py": "May I…?",
-    "pages/scenarios.py": "Scenarios",
+    "pages/scenarios.py": "Scenarios and quiz",
     "pages/glossary.py": "Glossary",
 }
 

@@ -42,3 +42,11 @@ def handbook_files(root: str, slug: str) -> tuple[str, bytes]:
     """The council's handbook as Markdown and PDF (built once per council)."""
     blocks = handbook_blocks(_cached_model(root).corpus, slug)
     return to_markdown(blocks), to_pdf(blocks)
+
+
+@st.cache_resource(show_spinner="Finding shared wording…")
+def shared_wording_pairs(root: str) -> list:
+    """Near-identical passages across councils (computed once per content folder)."""
+    from logic.compare import shared_wording
+
+    return shared_wording(_cached_model(root).corpus)
