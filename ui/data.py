@@ -50,3 +50,11 @@ def shared_wording_pairs(root: str) -> list:
     from logic.compare import shared_wording
 
     return shared_wording(_cached_model(root).corpus)
+
+
+@st.cache_resource(show_spinner="Building the search index…")
+def search_index(root: str):
+    """The fuzzy search index, built once per content folder and shared by every session."""
+    from logic.search import SearchIndex
+
+    return SearchIndex(_cached_model(root).corpus)

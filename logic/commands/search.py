@@ -134,15 +134,27 @@ class Fts5Reference:
 
 
 def replicate(corpus: Corpus, copies: int) -> Corpus:
-    """The corpus with every council repeated ``copies`` times in all (originals first)."""
+    """The corpus with every council repeated ``copies`` times in all (originals first); glossary
+    entries cite the replicas of the clauses they cite."""
     councils = dict(corpus.councils)
+    replica_ids: dict[str, list[str]] = {clause_id: [] for clause_id in corpus.clauses_by_id}
     for n in range(2, copies + 1):
         for council in corpus.councils.values():
             slug = f"{council.slug}{REPLICA_SEPARATOR}{n}"
             clauses = tuple(dataclasses.replace(c, id=f"{slug}:{c.number}", council=slug) for c in council.clauses)
             councils[slug] = dataclasses.replace(council, slug=slug, clauses=clauses)
+            for original, replica in zip(council.clauses, clauses):
+                replica_ids[original.id].append(replica.id)
+
+    def with_replicas(citation: str) -> list[str]:
+        clause = corpus.resolve(citation)
+        return [citation, *(replica_ids[clause.id] if clause else ())]
+
+    glossary = tuple(dataclasses.replace(entry, clauses=tuple(cited for citation in entry.clauses
+                                                              for cited in with_replicas(citation)))
+                     for entry in corpus.glossary)
     clauses_by_id = {c.id: c for council in councils.values() for c in council.clauses}
-    return dataclasses.replace(corpus, councils=councils, clauses_by_id=clauses_by_id)
+    return dataclasses.replace(corpus, councils=councils, clauses_by_id=clauses_by_id, glossary=glossary)
 
 
 # ---------------------------------------------------------------- the benchmark
