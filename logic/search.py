@@ -7,12 +7,13 @@ How a query is answered (``SearchIndex.search``):
    text still answers at once). Text is case-folded, accents are stripped, stop words dropped and a
    light stemmer makes "complaints"/"complaint" and "planning"/"plan" meet.
 2. **Correct and expand each word against the corpus vocabulary** (rapidfuzz, cached per word).
-   A word is matched to its own stem, to vocabulary words within one edit (two for words of eight
-   letters or more; ``OSA.distance`` counts a swapped pair of letters as one edit, so
-   "confidentaility" finds "confidentiality") and to vocabulary words it starts ("exec" ->
-   "executive"). Each expansion carries a weight: exact forms 1.0, corrections of an unknown word
-   just below, near neighbours of a word the corpus already knows much lower (so "form" does not
-   turn into "from"-like noise but a typo that happens to be a real word still helps).
+   The word and its stem are matched against the corpus's words and stems: its own stem, entries
+   within one edit (two for eight letters or more; ``OSA.distance`` counts a swapped pair of
+   letters as one edit, so "confidentaility" finds "confidentiality") and entries it starts
+   ("exec" -> "executive"). Each expansion carries a weight: the word itself 1.0, corrections of
+   a word the corpus does not know just below, and neighbours of a word it does know far below
+   ("party" stays mostly "party", faintly "part"; a typo that happens to be a real word still
+   finds something).
 3. **Synonyms** (``content/synonyms.yaml``, e.g. Chief Executive = Head of Paid Service). Every
    group becomes a concept term: clauses get it wherever one of the group's phrases occurs, and
    query words that spell a phrase (after correction: "cheif exec") are replaced by the concept,
@@ -21,7 +22,8 @@ How a query is answered (``SearchIndex.search``):
    word scores by its best expansion only, and fields are weighted (clause text, its heading, its
    topic labels, glossary terms that cite it). Postings are numpy arrays, so scoring 22,000
    clauses costs a handful of vectorised operations per query word.
-5. **Fuzzy re-rank of the best candidates** with rapidfuzz against cached preprocessed text
+5. **Fuzzy re-rank of the best candidates** (the ``RERANK_CANDIDATES`` best distinct texts by
+   BM25, with every clause sharing one of those texts) with rapidfuzz against cached preprocessed text
    (stems and concept terms, built once): ``fuzz.token_set_ratio`` of the corrected query against
    the clause text measures how much of the question the clause covers, whatever the word order
    and however long the paragraph; ``fuzz.partial_ratio`` against the clause's heading, topic
@@ -31,6 +33,12 @@ How a query is answered (``SearchIndex.search``):
    and in order) answer badly. Both scorers run with a ``score_cutoff`` so hopeless pairs stop
    early. The final score blends the BM25 score (relative to the best candidate) with the two
    fuzzy scores.
+
+   On ``tests/data/search_eval.yaml`` when this was written (top-1 / top-3): token_set_ratio over
+   the raw clause text 0.72 / 0.85; over the preprocessed text 0.86 / 0.99; BM25 alone 0.93 /
+   0.99; BM25 with the re-rank 0.97 / 0.99; SQLite FTS5 bm25 0.86 / 0.94. Each stage earns its
+   place: correction and stemming lift the fuzzy scorer, BM25 adds word rarity, and the re-rank
+   settles the order among clauses that all mention the words.
 
 Ranking is deterministic: equal scores keep document order (council order, then clause order).
 Clauses with identical preprocessed text are re-ranked once per query and share the result.
@@ -45,6 +53,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -235,7 +244,7 @@ class SearchIndex:
 
         surface_words: set[str] = set()
         term_ids: dict[str, int] = {}
-        posting_terms, posting_docs, posting_tf = [], [], []
+        posting_terms, posting_docs, posting_tf = array("i"), array("i"), array("f")  # compact while building
         lengths = np.zeros(len(self._clauses), dtype=np.float32)
         rerank_texts, heading_texts, signatures = [], [], []
         signature_ids: dict[tuple[str, str], int] = {}
@@ -270,11 +279,15 @@ class SearchIndex:
         self.texts: tuple[str, ...] = tuple(rerank_texts)
         self._headings = tuple(heading_texts)
         self._signatures = np.asarray(signatures, dtype=np.int32)
-        self._surface_to_stem = {word: stem(word) for word in surface_words}
+        synonym_words = {word for group in corpus.synonyms for term in group for word in words(term)}
+        self._surface_to_stem = {word: stem(word) for word in surface_words | synonym_words}
         # Corrections look among the corpus's words and their stems, each leading to its index term.
         self._vocabulary_terms = {**{s: s for s in self._surface_to_stem.values()}, **self._surface_to_stem}
         self._vocabulary = sorted(self._vocabulary_terms)
         self._postings = self._bm25_postings(term_ids, posting_terms, posting_docs, posting_tf, lengths)
+        # A query word may also stand for a word of a synonym phrase the corpus never uses itself
+        # ("leaflets" in a group with "printing"): it leads to the concept, which the corpus has.
+        self._expandable = set(self._postings) | {stem(word) for word in synonym_words}
         self._council_masks = self._masks(lambda c: (c.council,))
         self._topic_masks = self._masks(lambda c: c.topics)
 
@@ -330,9 +343,9 @@ class SearchIndex:
     def _bm25_postings(self, term_ids, posting_terms, posting_docs, posting_tf, lengths):
         """term -> (doc indices, BM25 contribution of the term in each doc)."""
         n_docs = len(self._clauses)
-        terms = np.asarray(posting_terms, dtype=np.int32)
-        docs = np.asarray(posting_docs, dtype=np.int32)
-        tf = np.asarray(posting_tf, dtype=np.float32)
+        terms = np.frombuffer(posting_terms, dtype=np.int32)
+        docs = np.frombuffer(posting_docs, dtype=np.int32)
+        tf = np.frombuffer(posting_tf, dtype=np.float32)
         order = np.argsort(terms, kind="stable")
         terms, docs, tf = terms[order], docs[order], tf[order]
         bounds = np.searchsorted(terms, np.arange(len(term_ids) + 1))
@@ -364,7 +377,7 @@ class SearchIndex:
         terms: dict[str, float] = {}
 
         def add(term: str, weight: float) -> None:
-            if term in self._postings and weight > terms.get(term, 0.0):
+            if term in self._expandable and weight > terms.get(term, 0.0):
                 terms[term] = weight
 
         add(stem(word), EXACT)
@@ -400,15 +413,17 @@ class SearchIndex:
                 slots.append(_Slot({phrase.concept: weight}, phrase.concept))
                 i += len(phrase.stems)
                 continue
-            if expansions[i]:
-                best = max(expansions[i].items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
-                slots.append(_Slot(expansions[i], best))
+            indexed = {term: weight for term, weight in expansions[i].items() if term in self._postings}
+            if indexed:
+                best = max(indexed.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+                slots.append(_Slot(indexed, best))
             i += 1
         return slots
 
     def _query_phrase_at(self, expansions: list[dict[str, float]], i: int) -> tuple[_Phrase, float] | None:
         """The longest synonym phrase the query words from ``i`` on may spell, with its weight."""
-        starting = {p for first in expansions[i] for p in self._phrases_by_first.get(first, ())}
+        starting = {p for first in expansions[i] for p in self._phrases_by_first.get(first, ())
+                    if p.concept in self._postings}
         for phrase in sorted(starting, key=lambda p: (-len(p.stems), p.stems)):
             window = expansions[i:i + len(phrase.stems)]
             if len(window) == len(phrase.stems) and all(s in e for s, e in zip(phrase.stems, window)):

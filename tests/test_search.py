@@ -39,9 +39,7 @@ def unescaped_metacharacters(markdown: str) -> list[str]:
     """ASCII punctuation in ``markdown`` that is neither backslash-escaped nor a ``**`` bold marker."""
     found, i = [], 0
     while i < len(markdown):
-        if markdown[i] == "\\":
-            i += 2
-        elif markdown.startswith("**", i):
+        if markdown[i] == "\\" or markdown.startswith("**", i):
             i += 2
         else:
             if markdown[i] in ASCII_PUNCTUATION:
@@ -213,7 +211,7 @@ def test_hits_are_best_first_with_clause_metadata(index, corpus):
     for hit in hits:
         clause = corpus.clauses_by_id[hit.id]
         assert (hit.council, hit.number, hit.title) == (clause.council, clause.number, clause.heading)
-        assert 0 < hit.score <= 100
+        assert 0 <= hit.score <= 100
 
 
 def test_ranking_is_deterministic(index, corpus):

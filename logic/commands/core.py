@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from logic.cli import EXIT_OK, command, emit
+from logic.compare import DIFFERENCES_FILE, load_difference_specs
 from logic.content import load_corpus
 from logic.decisions import ParameterError, parse_assignments
 from logic.model import load_model
@@ -27,6 +28,8 @@ def _set_arg(cmd):
 def validate(args):
     """Check every content file against the schema."""
     model = load_model(_content(args))
+    if (model.corpus.root / DIFFERENCES_FILE).is_file():
+        load_difference_specs(model)  # raises ContentError naming the file
     corpus = model.corpus
     counts = {slug: len(c.clauses) for slug, c in corpus.councils.items()}
     emit(args, {"valid": True, "councils": counts, "clauses": sum(counts.values()), "errors": []},
@@ -67,7 +70,7 @@ def route_command(args):
         return EXIT_OK
     lines = [f"{args.council}: {args.scenario}", *(f"Assuming {a}." for a in answer.assumptions)]
     if not answer.covered:
-        lines.append(answer.note)
+        lines.append(f"Not covered by this protocol. {answer.note}")
     for step in answer.steps:
         within = f" (within {step.within})" if step.within else ""
         cond = f"{step.condition}: " if step.condition else ""
