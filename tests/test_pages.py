@@ -88,3 +88,113 @@ def test_glossary_filters_terms_and_links_clauses(app):
     assert any("handbook?council=" in m.value for m in app.markdown)
     app.text_input[0].input("zzzz no such term").run()
     assert any("No term matches" in i.value for i in app.info)
+
+
+# ------------------------------------------------------------------ decision pages
+
+
+def test_escalation_deep_link_shows_route_deadline_and_flowchart(app):
+    open_page(app, "pages/escalation.py", council="maldon", scenario="member-concern-about-officer",
+              stage="informal", start="2026-12-21")
+    steps = [m.value for m in app.markdown if m.value.startswith("1. ")]
+    assert steps and "**Member**" in steps[0]
+    assert any("**Within 7 days** (by Monday 28 December 2026)" in m.value for m in app.markdown)
+    charts = app.get("graphviz_chart")
+    assert charts and "maldon:dr-2.2" in charts[0].proto.spec
+    assert [b.label for b in app.get("download_button")][:1] == ["Download DOT"]
+    assert app.query_params["scenario"] == "member-concern-about-officer"
+
+
+def test_escalation_side_by_side_shows_all_five(app):
+    open_page(app, "pages/escalation.py", council="maldon", scenario="member-concern-about-officer",
+              about="head-of-service", stage="formal", view="all")
+    table = app.dataframe[0].value
+    assert table["Council"].tolist() == ["Allerdale", "County", "Maldon", "Parish", "Thurrock"]
+    assert table.loc[table["Council"] == "Allerdale", "First go to"].item() == "Corporate Director"
+    assert len([e for e in app.expander if e.label.endswith(("route and flowchart", "not covered"))]) == 5
+
+
+def test_escalation_not_covered_is_said_plainly(app):
+    open_page(app, "pages/escalation.py", council="parish", scenario="planning-case-concern")
+    assert any(i.value.startswith("**Not covered by this protocol.**") for i in app.info)
+    assert not app.get("graphviz_chart")
+
+
+def test_explorer_single_and_all_five(app):
+    open_page(app, "pages/explorer.py", council="maldon", question="member-role-in-appointment", post="officer")
+    assert any(e.value == "## No" for e in app.error)
+    assert app.markdown[1].value.startswith("**Assuming** the post is below senior management level")
+    app.segmented_control[0].set_value("all").run()
+    verdicts = app.dataframe[0].value.set_index("Council")["Verdict"].to_dict()
+    assert verdicts["Maldon"] == "No" and verdicts["Parish"] == "Not covered by this protocol"
+
+
+def test_explorer_parameter_prompts_use_plain_labels(app):
+    open_page(app, "pages/explorer.py", question="inspect-document")
+    labels = [r.label for r in app.radio] + [s.label for s in app.selectbox]
+    assert "Why do you want to see it?" in labels
+    assert all("-" not in option for r in app.radio for option in r.options)
+
+
+def test_scenarios_step_through_and_reveal(app):
+    open_page(app, "pages/scenarios.py", scenario="cousin-on-appointment-panel")
+    assert app.header[0].value == "1. The situation"
+    next_button = next(b for b in app.button if b.label == "Next")
+    next_button.click().run()
+    next(b for b in app.button if b.label == "Next").click().run()
+    assert app.header[0].value == "3. What the protocols say"
+    assert any("Maldon District Council: " in e.label for e in app.expander)
+
+
+def test_quiz_keeps_score_from_the_engine(app, model):
+    from logic.scenarios import quiz
+
+    open_page(app, "pages/scenarios.py", council="maldon", scenario="cousin-on-appointment-panel", mode="quiz")
+    scenario = next(s for s in model.scenarios if s.slug == "cousin-on-appointment-panel")
+    questions = quiz(model, scenario, "maldon")
+    app.radio[0].set_value(questions[0].answer).run()
+    next(b for b in app.button if b.label == "Check answer").click().run()
+    assert any(s.value.startswith("**Correct.**") for s in app.success)
+    assert app.metric[0].value == "1 of 1"
+
+
+def test_presentation_mode_one_step_per_screen(app):
+    open_page(app, "pages/scenarios.py", scenario="officer-feels-bullied", mode="present")
+    assert [h.value for h in app.header] == ["1. The situation"]
+    assert not app.get("download_button")
+
+
+def test_compare_views(app):
+    open_page(app, "pages/compare.py", view="coverage")
+    heatmap = app.dataframe[0].value
+    assert heatmap.loc[heatmap["Topic"] == "Ceremonial and civic events"].iloc[0].tolist()[1:] == [
+        "✗ Gap", "5 clauses", "✗ Gap", "✗ Gap", "✗ Gap"]
+    app.query_params.update({"view": "differences"})
+    app.run()
+    assert app.table and "Question" in app.table[0].value.index.name
+    app.query_params.update({"view": "topic", "topic": "planning"})
+    app.run()
+    assert [s.value for s in app.subheader][:2] == ["Allerdale", "County"]
+    assert any("Gap: not covered" in i.value for i in app.info)
+
+
+def test_search_page_from_url_and_filters(app):
+    open_page(app, "pages/search.py", q="planing case oficer")
+    assert any("maldon:13.2" in m.value for m in app.markdown)
+    app.query_params.update({"q": "need to know", "in": "county"})
+    app.run()
+    links = [m.value for m in app.markdown if "Open " in m.value]
+    assert links and all("council=county" in link for link in links)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("", "Type a word or a question"),
+    ("zzzzqqqq xxyyzz", "No clause matches"),
+    ("x" * 100_000, "Your search is long"),
+    ("<script>alert(1)</script> need to know *_[]()#$\x00", "best matches"),
+])
+def test_search_page_handles_empty_no_result_and_hostile_queries(app, query, expected):
+    open_page(app, "pages/search.py", q=query)
+    shown = [e.value for e in (*app.info, *app.warning, *app.caption)]
+    assert any(expected in text for text in shown), shown
+    assert not any("<script>" in m.value for m in app.markdown)

@@ -24,8 +24,25 @@ def _cached_model(root: str) -> Model:
     return load_model(root)
 
 
+def _ensure_navigation_app() -> None:
+    """Route a page run through app.py when Streamlit ran the page file on its own.
+
+    Until a process first calls ``st.navigation``, Streamlit treats an app with a ``pages/``
+    folder as a legacy multipage app: a visitor whose first request is a deep link (``/handbook``)
+    gets the page file run directly, without app.py's navigation and chrome. Switching that mode
+    off and rerunning sends the same URL through app.py, which is what ``st.navigation`` would
+    have done.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def get_model() -> Model:
     """The model, or a readable page of content errors (and stop) when validation fails."""
+    _ensure_navigation_app()
     try:
         return _cached_model(str(content_dir()))
     except ContentError as exc:
