@@ -144,7 +144,8 @@ def quiz(model, scenario: Scenario, council: str) -> list[QuizQuestion]:
         result = outcome(model, link, council)
         if isinstance(result, Answer):
             questions.append(QuizQuestion(
-                prompt=f"Under {name}'s protocol: {link_label(model, link)}",
+                prompt=f"Under {name}'s protocol: {link_label(model, link)} "
+                       f"(Assume {'; '.join(result.assumptions)}.)",
                 options=tuple(VERDICT_LABELS.values()), answer=result.verdict_label,
                 explanation=" ".join(result.reasons), cites=result.cites))
         else:

@@ -6,6 +6,7 @@ from logic.compare import (
     EXPORT_FORMATS,
     coverage_counts,
     coverage_matrix,
+    differences,
     differences_table,
     export,
     gaps,
@@ -110,7 +111,14 @@ elif view == "differences":
     st.header("Concrete differences")
     st.caption("Computed from each council's routing and permission rules; each answer names its clauses.")
     table = only_councils(corpus, differences_table(model), chosen)
-    st.table(table.set_index(table.columns[0]))
+    as_list = st.toggle("One question at a time (easier on a narrow screen)", key="cmp_diff_list")
+    if as_list:
+        for row in differences(model):
+            st.subheader(escape_markdown(row.spec.question))
+            st.markdown("\n".join(f"- **{corpus.councils[slug].short_name}**: {escape_markdown(str(row.cells[slug]))}"
+                                   for slug in corpus.councils if slug in chosen))
+    else:
+        st.table(table.set_index(table.columns[0]))
     export_buttons(table, "Concrete differences", "differences")
 
 else:

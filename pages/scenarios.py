@@ -115,7 +115,10 @@ def show_quiz() -> None:
                        icon=":material/check_circle:" if score[key] else ":material/cancel:")
                 if question.cites:
                     st.markdown("Based on " + ", ".join(clause_link(c) for c in question.cites))
-    st.metric("Your score this session", f"{sum(score.values())} of {len(score)}")
+    if score:
+        st.metric("Your score this session", f"{sum(score.values())} of {len(score)}")
+    else:
+        st.caption("Your score this session appears here once you check an answer.")
 
 
 if mode == "quiz":

@@ -39,8 +39,10 @@ def choose_entry(catalogue: dict[str, CatalogueEntry], prefix: str, slug_key: st
 def answer_params(entry: CatalogueEntry, prefix: str) -> dict[str, str]:
     """One input per parameter, labelled in plain language (never slugs)."""
     values = {}
-    columns = st.columns(max(len(entry.params), 1))
-    for column, (name, param) in zip(columns, entry.params.items(), strict=False):
+    # Two to a row: four side by side are too narrow to read on an 800-px screen.
+    params = list(entry.params.items())
+    columns = [column for _ in range(0, len(params), 2) for column in st.columns(2)]
+    for column, (name, param) in zip(columns, params):
         key = f"{prefix}_{name}"
         if st.session_state.get(key) not in param.values:
             st.session_state[key] = param.default

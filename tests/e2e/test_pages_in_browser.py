@@ -1,0 +1,141 @@
+"""Every page opened directly by its URL renders itself (st.navigation with url_path), and deep links work."""
+
+from __future__ import annotations
+
+import pytest
+from e2e_helpers import (
+    VIEWPORT,
+    assert_no_exception,
+    heading_1,
+    main,
+    open_app,
+    running_server,
+    sidebar,
+)
+
+pytestmark = pytest.mark.browser
+
+# path (a deep link, opened directly) -> the page's own h1
+PAGES = {
+    "/": "Protocol Explorer",
+    "/handbook": "Handbook",
+    "/search": "Search",
+    "/glossary": "Glossary",
+    "/escalation": "Who do I go to?",
+    "/explorer": "May I…?",
+    "/scenarios": "Scenarios and quiz",
+    "/compare": "Compare councils",
+}
+ALL_H1S = set(PAGES.values())
+NAV_LABELS = ["Home", "Handbook", "Search", "Glossary", "Who do I go to?", "May I…?", "Scenarios and quiz",
+              "Compare councils"]
+MALDON_3_2 = "Members should not require an Officer"
+
+
+def linked_card(page):
+    """The clause card carrying the "Linked clause" badge (the first one: "The clause you linked to")."""
+    badge = main(page).locator('[data-testid="stMarkdownColoredBackground"]', has_text="Linked clause").first
+    return badge.locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]")
+
+
+def assert_app_chrome(page) -> None:
+    """app.py ran: the st.navigation menu with our titles, the council picker and the search form."""
+    side = sidebar(page)
+    for label in NAV_LABELS:
+        assert side.locator('[data-testid="stSidebarNavLink"]', has_text=label).count() == 1, label
+    assert side.get_by_role("combobox", name="Your council").count() == 1
+    assert side.get_by_role("textbox", name="Search the protocols").count() == 1
+    assert side.get_by_role("button", name="Search").count() == 1
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_each_page_opens_directly_by_its_url(app_page, path):
+    page = app_page(path, PAGES[path])
+    assert heading_1(page, PAGES[path]).is_visible()
+    others = [h for h in ALL_H1S - {PAGES[path]} if heading_1(page, h).count()]
+    assert not others, f"{path} also shows the h1 of {others}"
+    assert page.locator("h1").count() == 1
+    assert_no_exception(page)
+    assert_app_chrome(page)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_each_page_has_its_own_title(app_page, path):
+    """WCAG 2.4.2 (Page Titled): each page's <title> says which page it is, not only the app's name."""
+    page = app_page(path, PAGES[path])
+    title = page.title()
+    assert "Protocol Explorer" in title, title
+    if path != "/":
+        assert PAGES[path] in title, f"{path} is titled {title!r}; expected it to name the page ({PAGES[path]!r})"
+
+
+@pytest.mark.parametrize("path, h1, expected", [
+    ("/handbook?council=maldon&clause=3.2", "Handbook", MALDON_3_2),
+    ("/search?q=need%20to%20know", "Search", "best matches, best first"),
+    ("/escalation?scenario=member-concern-about-officer&council=allerdale&about=head-of-service",
+     "Who do I go to?", "Corporate Director"),
+    ("/explorer?question=member-role-in-appointment&post=director&view=all", "May I…?", "All five councils"),
+    ("/scenarios?mode=quiz", "Scenarios and quiz", "Check answer"),
+    ("/scenarios?mode=present", "Scenarios and quiz", "The situation"),
+    ("/compare?view=coverage", "Compare councils", "Coverage: topics by council"),
+    ("/compare?view=topic", "Compare councils", "Gap"),
+    ("/compare?view=differences", "Compare councils", "Concrete differences"),
+    ("/compare?view=shared", "Compare councils", "Shared wording"),
+])
+def test_deep_links_with_state_render(app_page, path, h1, expected):
+    page = app_page(path, h1)
+    main(page).get_by_text(expected).first.wait_for(state="visible")
+    assert_no_exception(page)
+
+
+def test_handbook_clause_link_highlights_the_clause(app_page):
+    page = app_page("/handbook?council=maldon&clause=3.2", "Handbook")
+    assert main(page).get_by_role("heading", name="Maldon District Council").is_visible()
+    card = linked_card(page)
+    card.wait_for(state="visible")
+    assert MALDON_3_2 in card.inner_text()
+    assert "maldon:3.2" in card.inner_text()
+    assert main(page).get_by_text("The clause you linked to").is_visible()
+    # The council picker follows the link.
+    assert sidebar(page).get_by_role("combobox", name="Your council").input_value() == "Maldon District Council"
+    assert "has no clause" not in main(page).inner_text()
+    assert_no_exception(page)
+
+
+def test_handbook_bad_clause_link_shows_a_friendly_warning(app_page):
+    page = app_page("/handbook?council=maldon&clause=99.9", "Handbook")
+    warning = main(page).locator('[data-testid="stAlert"]', has_text="has no clause")
+    warning.wait_for(state="visible")
+    assert "Maldon's protocol has no clause “99.9”" in warning.inner_text()
+    assert main(page).locator('[data-testid="stMarkdownColoredBackground"]', has_text="Linked clause").count() == 0
+    # The whole protocol is shown instead.
+    assert main(page).get_by_text(MALDON_3_2).count() >= 1
+    assert_no_exception(page)
+
+
+def test_unknown_council_in_a_link_is_reported_not_a_traceback(app_page):
+    page = app_page("/handbook?council=atlantis&clause=3.2", "Handbook")
+    page.get_by_text("There is no council called “atlantis”").first.wait_for(state="visible")
+    assert_no_exception(page)
+
+
+def test_deep_link_as_first_request_on_a_fresh_server(browser):
+    """The first visitor of a freshly started server arrives by a deep link (a shared clause URL).
+
+    The page must still be the st.navigation page, run through app.py: chrome in the sidebar,
+    the council taken from the URL, the clause highlighted.
+    """
+    with running_server() as server:
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            page = context.new_page()
+            open_app(page, server.base_url + "/handbook?council=maldon&clause=3.2", "Handbook")
+            assert_no_exception(page)
+            assert_app_chrome(page)
+            assert main(page).get_by_role("heading", name="Maldon District Council").is_visible(), \
+                main(page).inner_text()[:300]
+            card = linked_card(page)
+            card.wait_for(state="visible", timeout=5000)
+            assert MALDON_3_2 in card.inner_text()
+        finally:
+            context.close()
