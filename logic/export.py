@@ -6,6 +6,7 @@ so the Markdown and the PDF always say the same thing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,8 @@ DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 # Core PDF fonts only cover Latin-1; without DejaVu these characters are spelled in ASCII.
 ASCII_FALLBACK = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-",
                                 "…": "...", "•": "-", "\u00a0": " "})
-MARKDOWN_SPECIALS = "\\`*_{}[]<>#|$~"
+_MARKDOWN_META_RE = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_WHITESPACE_RE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -26,8 +28,13 @@ class Block:
 
 
 def escape_markdown(text: str) -> str:
-    """Escape Markdown (and Streamlit's LaTeX ``$``) so text shows literally."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
+    """Backslash-escape every ASCII punctuation character, so ``text`` renders literally.
+
+    CommonMark allows any ASCII punctuation to be escaped, so this neutralises emphasis, links,
+    headings, lists, tables, HTML tags and entities, and Streamlit's ``$`` maths and ``:color[]``
+    directives alike. Line breaks become spaces, so no line can start a block.
+    """
+    return _MARKDOWN_META_RE.sub(r"\\\1", _WHITESPACE_RE.sub(" ", text))
 
 
 def handbook_blocks(corpus: Corpus, slug: str) -> list[Block]:

@@ -63,6 +63,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from logic.content import Clause, Corpus
+from logic.export import escape_markdown
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 40
@@ -99,21 +100,10 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _WHITESPACE_RE = re.compile(r"\s+")
 _EMPHASIS_RE = re.compile(r"\*\*|__")
 _BULLET_RE = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
-_MARKDOWN_META_RE = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 _CONCEPT_PREFIX = "="  # cannot come out of the tokenizer, so concept terms never clash with words
 
 
 # ---------------------------------------------------------------- text helpers
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape every ASCII punctuation character, so ``text`` renders literally.
-
-    CommonMark allows any ASCII punctuation to be escaped, so this neutralises emphasis, links,
-    headings, lists, tables, HTML tags and entities, and Streamlit's ``$`` maths and ``:color[]``
-    directives alike. Line breaks become spaces, so no line can start a block.
-    """
-    return _MARKDOWN_META_RE.sub(r"\\\1", _WHITESPACE_RE.sub(" ", text))
 
 
 @lru_cache(maxsize=65536)

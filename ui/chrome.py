@@ -85,8 +85,9 @@ def clause_markdown(text: str) -> str:
 
 
 def clause_link(clause_id: str, label: str | None = None) -> str:
-    """A Markdown link to a clause in the Handbook (ids and numbers are ours, never user text)."""
-    return f"[{escape_markdown(label or clause_id)}]({clause_url(clause_id)})"
+    """A Markdown link to a clause in the Handbook (ids and labels are ours, never user text)."""
+    text = (label or clause_id).replace("[", "(").replace("]", ")")
+    return f"[{text}]({clause_url(clause_id)})"
 
 
 def topic_labels(corpus: Corpus, clause: Clause) -> str:

@@ -34,7 +34,7 @@ MALDON_3_2 = "Members should not require an Officer"
 
 def linked_card(page):
     """The clause card carrying the "Linked clause" badge (the first one: "The clause you linked to")."""
-    badge = main(page).locator('[data-testid="stMarkdownColoredBackground"]', has_text="Linked clause").first
+    badge = main(page).get_by_text("Linked clause", exact=True).first
     return badge.locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]")
 
 
@@ -107,7 +107,7 @@ def test_handbook_bad_clause_link_shows_a_friendly_warning(app_page):
     warning = main(page).locator('[data-testid="stAlert"]', has_text="has no clause")
     warning.wait_for(state="visible")
     assert "Maldon's protocol has no clause “99.9”" in warning.inner_text()
-    assert main(page).locator('[data-testid="stMarkdownColoredBackground"]', has_text="Linked clause").count() == 0
+    assert main(page).get_by_text("Linked clause", exact=True).count() == 0
     # The whole protocol is shown instead.
     assert main(page).get_by_text(MALDON_3_2).count() >= 1
     assert_no_exception(page)
