@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from logic.content import ContentError
-from logic.decisions import ParameterError, parse_assignments
+from logic.decisions import ParameterError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -91,4 +91,4 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INVALID
 
 
-__all__ = ["command", "emit", "main", "parse_assignments", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE"]
+__all__ = ["command", "emit", "main", "EXIT_OK", "EXIT_INVALID", "EXIT_USAGE"]

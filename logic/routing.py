@@ -148,7 +148,7 @@ def load_routing(corpus: Corpus, problems: list[Problem]) -> RoutingData:
     return RoutingData(catalogue, answers)
 
 
-def _not_covered_note(council_name: str, entry: CatalogueEntry) -> str:
+def _not_covered_note(council_name: str) -> str:
     return f"Not covered by this protocol: {council_name}'s protocol says nothing about this situation."
 
 
@@ -171,7 +171,7 @@ def route(corpus: Corpus, data: RoutingData, scenario: str, council: str,
                       condition=s.condition, time_limit=s.within)
             for i, s in enumerate(case.steps, 1))
         return Route(council, scenario, resolved, True, steps, case.note, assumed, index)
-    return Route(council, scenario, resolved, False, (), _not_covered_note(council_obj.name, entry), assumed)
+    return Route(council, scenario, resolved, False, (), _not_covered_note(council_obj.name), assumed)
 
 
 def route_all(corpus: Corpus, data: RoutingData, scenario: str, params: dict | None = None) -> list[Route]:
