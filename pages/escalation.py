@@ -28,7 +28,9 @@ start_value, date_message = read_date(st.query_params.get("start"))
 for message in link.messages + ((date_message,) if date_message else ()):
     st.warning(escape_markdown(message), icon=":material/link_off:")
 seed_from_url(PREFIX, {"scenario": link.slug, **link.params,
-                       "view": st.query_params.get("view") if st.query_params.get("view") in ("one", "all") else "one"})
+                       "view": st.query_params.get("view") if st.query_params.get("view") in ("one", "all") else "one",
+                       "tree": "yes" if st.query_params.get("tree") == "yes" else "no"},
+              to_widget={"tree": lambda value: value == "yes"})
 
 entry = choose_entry(routing.catalogue, PREFIX, "scenario", "Situation")
 st.caption(escape_markdown(entry.question))
@@ -36,6 +38,8 @@ params = answer_params(entry, PREFIX)
 view = st.segmented_control("Show", ["one", "all"], key=f"{PREFIX}_view", required=True,
                             format_func=lambda v: {"one": f"{corpus.councils[council].short_name} only",
                                                    "all": "All five councils side by side"}[v])
+tree = st.toggle("Show the whole decision tree", key=f"{PREFIX}_tree",
+                 help="Every branch the protocol has for this situation, with your path drawn bold.")
 use_dates = st.toggle("Work out deadlines from a start date", value=start_value is not None, key=f"{PREFIX}_dates")
 start = None
 if use_dates:
@@ -43,7 +47,8 @@ if use_dates:
                           min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31), format="DD/MM/YYYY")
     st.caption("Working days skip weekends and bank holidays in England and Wales. "
                "Each limit is counted from the end of the step before.")
-write_url(PREFIX, {"scenario": entry.slug, **params, "view": view, **({"start": start.isoformat()} if start else {})})
+write_url(PREFIX, {"scenario": entry.slug, **params, "view": view, "tree": "yes" if tree else "no",
+                   **({"start": start.isoformat()} if start else {})})
 
 
 def show_route(answer, *, heading: bool) -> None:
@@ -51,16 +56,12 @@ def show_route(answer, *, heading: bool) -> None:
     if heading:
         st.subheader(corpus.councils[answer.council].name)
     show_route_steps(corpus, answer, start)
-    if answer.covered:
-        show_flowchart(answer)
-
-
-def show_flowchart(answer) -> None:
-    whole_tree = st.toggle("Show the whole decision tree", key=f"{PREFIX}_tree_{answer.council}",
-                           help="Every branch this protocol has for the situation; your path is drawn bold.")
-    dot = scenario_tree_dot(model, answer.council, answer.scenario, answer) if whole_tree else route_dot(model, answer)
-    flowchart(dot, alt=route_alt_text(answer), file_stem=f"{answer.council}-{answer.scenario}",
-              key=f"{PREFIX}_{answer.council}", wide=whole_tree)
+    if tree:
+        flowchart(scenario_tree_dot(model, answer.council, answer.scenario, answer), alt=route_alt_text(answer),
+                  file_stem=f"{answer.council}-{answer.scenario}-tree", key=f"{PREFIX}_{answer.council}", wide=True)
+    elif answer.covered:
+        flowchart(route_dot(model, answer), alt=route_alt_text(answer),
+                  file_stem=f"{answer.council}-{answer.scenario}", key=f"{PREFIX}_{answer.council}")
 
 
 if view == "all":

@@ -198,3 +198,16 @@ def test_search_page_handles_empty_no_result_and_hostile_queries(app, query, exp
     shown = [e.value for e in (*app.info, *app.warning, *app.caption)]
     assert any(expected in text for text in shown), shown
     assert not any("<script>" in m.value for m in app.markdown)
+
+
+def test_escalation_whole_tree_from_url_and_toggle_sticks(app):
+    open_page(app, "pages/escalation.py", council="allerdale", scenario="member-concern-about-officer",
+              about="director", stage="formal", tree="yes")
+    dot = app.get("graphviz_chart")[0].proto.spec
+    assert "shape=diamond" in dot and "c4_nc" in dot  # the not-covered branch for a 'director' is drawn
+    toggle = next(t for t in app.toggle if t.label == "Show the whole decision tree")
+    toggle.set_value(False).run()
+    assert app.query_params["tree"] == "no"
+    app.run()  # a plain rerun must not put the URL's old value back
+    assert next(t for t in app.toggle if t.label == "Show the whole decision tree").value is False
+    assert not app.get("graphviz_chart")  # a not-covered route has no route flowchart of its own

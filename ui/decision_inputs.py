@@ -7,18 +7,26 @@ the address bar always reproduces the view.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 from logic.decisions import CatalogueEntry
 from ui.chrome import COUNCIL_KEY
 
 
-def seed_from_url(prefix: str, url_values: dict[str, str]) -> None:
+def seed_from_url(prefix: str, url_values: dict[str, str],
+                  to_widget: dict[str, Callable[[str], Any]] | None = None) -> None:
+    """Set the page's widgets from the URL's (validated) strings when the URL changed under us.
+
+    ``to_widget`` converts a string where a widget holds another type (a toggle's bool).
+    """
     marker = f"{prefix}__from_url"
     last_written = st.session_state.get(marker) or {}
     if {name: last_written.get(name) for name in url_values} != url_values:
         for name, value in url_values.items():
-            st.session_state[f"{prefix}_{name}"] = value
+            st.session_state[f"{prefix}_{name}"] = (to_widget or {}).get(name, str)(value)
         st.session_state[marker] = url_values
 
 
