@@ -34,6 +34,8 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
+# Each page gets its own browser title (WCAG 2.4.2), e.g. "Handbook · Protocol Explorer".
+st.set_page_config(page_title="Protocol Explorer" if page.title == "Home" else f"{page.title} · Protocol Explorer")
 model = get_model()
 sidebar(model.corpus)
 page.run()

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from logic.content import ContentError
 from logic.decisions import ParameterError
+from logic.safe_text import clip
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+MAX_MESSAGE = 400
 
 
 class UsageError(Exception):
@@ -78,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return args.run(args) or EXIT_OK
     except (UsageError, ParameterError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # One printable line whatever the user typed (argparse echoes choices and values whole).
+        print(f"error: {clip(exc, MAX_MESSAGE)}", file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
         if "--json" in (argv if argv is not None else sys.argv):

@@ -75,6 +75,7 @@ from logic.decisions import ParameterError, lookup, resolve_params
 from logic.model import Model
 from logic.permissions import Answer, ask
 from logic.routing import Route, route
+from logic.safe_text import clip
 
 NOT_COVERED = "not covered"
 TOPIC_COLUMN = "Topic"
@@ -481,7 +482,7 @@ EXPORT_FORMATS = {
 def export(frame: pd.DataFrame, fmt: str, title: str) -> bytes:
     """The table as a file's bytes in one of EXPORT_FORMATS (``title`` names the Excel sheet)."""
     if fmt not in EXPORT_FORMATS:
-        raise ParameterError(f"unknown export format '{fmt}'; choose one of: {', '.join(EXPORT_FORMATS)}")
+        raise ParameterError(f"unknown export format '{clip(fmt)}'; choose one of: {', '.join(EXPORT_FORMATS)}")
     return EXPORT_FORMATS[fmt].write(frame, title)
 
 

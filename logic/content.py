@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from logic.safe_text import clip
+
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
@@ -190,7 +192,12 @@ def parse_yaml_text(text: str, rel: str, problems: list[Problem], line_offset: i
         reason = getattr(exc, "problem", None) or "invalid YAML"
         problems.append(Problem(rel, f"unreadable YAML: {reason}.",
                                 "Check indentation and quote values containing ':' or '#'.", line))
-        return None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # PyYAML raises these for values it cannot build (an impossible date, a bad !!int tag,
+        # absurdly deep nesting); they are content errors like any other.
+        problems.append(Problem(rel, f"unreadable YAML: {clip(exc, 120)}.",
+                                "Quote the value so it is read as text, or correct it."))
+    return None
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -298,8 +305,12 @@ def _load_clause(path: Path, root: Path, slug: str, order: int, sections: dict[s
                                 "Start the file with '---', the clause fields, then '---'.", 1))
         return None
     meta_text, body = parts
+    before_parse = len(problems)
     meta = parse_yaml_text(meta_text, rel, problems, line_offset=1)
     if meta is None:
+        if len(problems) == before_parse:
+            problems.append(Problem(rel, "empty front matter.",
+                                    "Give the clause its id, number, section and topics.", 2))
         return None
     if not isinstance(meta, dict):
         problems.append(Problem(rel, "front matter must be a mapping of fields.", "", 2))

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from logic.content import Corpus, Problem, _rel, read_yaml
-
-MAX_PARAM_LENGTH = 60
+from logic.safe_text import clip
 
 
 class ParameterError(ValueError):
@@ -85,13 +84,13 @@ def load_catalogue(path: Path, root: Path, problems: list[Problem]) -> dict[str,
 
 def lookup(catalogue: dict[str, CatalogueEntry], slug: str, kind: str) -> CatalogueEntry:
     if slug not in catalogue:
-        raise ParameterError(f"unknown {kind} '{_clip(slug)}'; valid {kind}s: {', '.join(catalogue)}")
+        raise ParameterError(f"unknown {kind} '{clip(slug)}'; valid {kind}s: {', '.join(catalogue)}")
     return catalogue[slug]
 
 
 def check_council(corpus: Corpus, council: str) -> None:
     if council not in corpus.councils:
-        raise ParameterError(f"unknown council '{_clip(council)}'; valid councils: {', '.join(corpus.councils)}")
+        raise ParameterError(f"unknown council '{clip(council)}'; valid councils: {', '.join(corpus.councils)}")
 
 
 def resolve_params(entry: CatalogueEntry, given: dict[str, Any] | None) -> dict[str, str]:
@@ -100,12 +99,12 @@ def resolve_params(entry: CatalogueEntry, given: dict[str, Any] | None) -> dict[
     unknown = sorted(set(given) - set(entry.params))
     if unknown:
         valid = ", ".join(entry.params) or "none"
-        raise ParameterError(f"'{entry.slug}' has no parameter '{_clip(unknown[0])}'; its parameters: {valid}")
+        raise ParameterError(f"'{entry.slug}' has no parameter '{clip(unknown[0])}'; its parameters: {valid}")
     resolved = {}
     for name, param in entry.params.items():
         value = given.get(name, param.default)
         if value not in param.values:
-            raise ParameterError(f"'{_clip(value)}' is not a valid {name} for '{entry.slug}'; "
+            raise ParameterError(f"'{clip(value)}' is not a valid {name} for '{entry.slug}'; "
                                  f"choose one of: {', '.join(param.values)}")
         resolved[name] = value
     return resolved
@@ -121,7 +120,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise ParameterError(f"'{_clip(pair)}' is not of the form name=value")
+            raise ParameterError(f"'{clip(pair)}' is not of the form name=value")
         out[key.strip()] = value.strip()
     return out
 
@@ -135,15 +134,10 @@ def describe_when(entry: CatalogueEntry, when: dict[str, tuple[str, ...]]) -> st
     parts = []
     for name, allowed in when.items():
         param = entry.params[name]
-        labels = " or ".join(label if i == 0 else label[0].lower() + label[1:]
+        labels = " or ".join(label if i == 0 else label[:1].lower() + label[1:]
                              for i, label in enumerate(param.values[v].label for v in allowed))
         parts.append(f"{param.prompt} {labels}")
     return "; ".join(parts)
-
-
-def _clip(text: str) -> str:
-    text = str(text).replace("\n", " ")
-    return text if len(text) <= MAX_PARAM_LENGTH else text[:MAX_PARAM_LENGTH] + "..."
 
 
 # ------------------------------------------------------------------ per-council case files

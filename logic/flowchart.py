@@ -23,17 +23,28 @@ from logic.model import Model
 from logic.routing import Route, RouteCase, RouteStep
 
 WRAP = 34
+MAX_LABEL = 1200
 HIGHLIGHT = {"color": "#0b3d91", "penwidth": "3", "style": "bold"}
 MUTED = {"color": "#505a5f"}
 FONT = {"fontname": "Helvetica", "fontsize": "12"}
 
 
-def _wrap(text: str, width: int = WRAP) -> str:
-    return "\n".join(textwrap.wrap(" ".join(text.split()), width)) or " "
+def _label(*lines: str, width: int = WRAP) -> str:
+    """A DOT label that Graphviz reads literally: each line wrapped to ``width``.
+
+    Labels may one day come from imported text: control characters are dropped, the length is
+    bounded (Graphviz refuses very long strings), and backslashes and ``<...>`` lose their DOT
+    meaning (``graphviz.escape``).
+    """
+    wrapped = []
+    for line in lines:
+        printable = "".join(ch if ch.isprintable() else " " for ch in line)
+        wrapped.extend(textwrap.wrap(" ".join(printable.split()), width))
+    return graphviz.escape("\n".join(wrapped)[:MAX_LABEL] or " ")
 
 
 def _graph(title: str) -> graphviz.Digraph:
-    graph = graphviz.Digraph(name="route", graph_attr={"rankdir": "TB", "label": _wrap(title, 70),
+    graph = graphviz.Digraph(name="route", graph_attr={"rankdir": "TB", "label": _label(title, width=70),
                                                        "labelloc": "t", "fontsize": "14",
                                                        "fontname": "Helvetica", "nodesep": "0.3"},
                              node_attr={**FONT, "shape": "box", "style": "rounded", "color": "#0b0c0c"},
@@ -42,11 +53,7 @@ def _graph(title: str) -> graphviz.Digraph:
 
 
 def _step_label(number: int, actor_label: str, action: str, within: str | None, cites) -> str:
-    lines = [f"{number}. {actor_label}", _wrap(action)]
-    if within:
-        lines.append(f"Within {within}")
-    lines.append(f"[{', '.join(cites)}]")
-    return "\n".join(lines)
+    return _label(f"{number}. {actor_label}", action, f"Within {within}" if within else "", f"[{', '.join(cites)}]")
 
 
 def _add_steps(graph, prefix: str, entry_node: str, steps: tuple[RouteStep, ...], highlighted: bool,
@@ -58,7 +65,8 @@ def _add_steps(graph, prefix: str, entry_node: str, steps: tuple[RouteStep, ...]
         graph.node(node, _step_label(step.number, step.actor_label, step.action, step.within, step.cites),
                    **({"penwidth": "3", "style": "rounded,bold"} if highlighted else {}))
         label = ": ".join(x for x in (entry_label if step.number == 1 else "", step.condition) if x)
-        graph.edge(previous, node, label=_wrap(label, 24) if label else "", **(HIGHLIGHT if highlighted else MUTED))
+        graph.edge(previous, node, label=_label(label, width=24) if label else "",
+                   **(HIGHLIGHT if highlighted else MUTED))
         previous = node
 
 
@@ -67,9 +75,9 @@ def route_dot(model: Model, answer: Route) -> str:
     council = model.corpus.councils[answer.council]
     entry = model.routing.catalogue[answer.scenario]
     graph = _graph(f"{council.short_name}: {entry.label}")
-    graph.node("start", _wrap(entry.question), shape="note")
+    graph.node("start", _label(entry.question), shape="note")
     if not answer.covered:
-        graph.node("not_covered", _wrap(answer.note), shape="box", style="dashed")
+        graph.node("not_covered", _label(answer.note), shape="box", style="dashed")
         graph.edge("start", "not_covered", **HIGHLIGHT)
     else:
         _add_steps(graph, "route", "start", answer.steps, highlighted=True)
@@ -91,13 +99,13 @@ def scenario_tree_dot(model: Model, council_slug: str, scenario: str, chosen: Ro
     cases = model.routing.answers.get(council_slug, {}).get(scenario, [])
     chosen_index = chosen.case_index if chosen is not None else None
     graph = _graph(f"{council.short_name}: {entry.label}")
-    graph.node("start", _wrap(entry.question), shape="note")
+    graph.node("start", _label(entry.question), shape="note")
     previous, previous_label, on_path = "start", "", chosen is not None
     for index, case in enumerate(cases):
         picked = chosen_index == index
         if case.when:
             decision = f"d{index}"
-            graph.node(decision, _wrap(describe_when(entry, case.when) + "?", 26), shape="diamond",
+            graph.node(decision, _label(describe_when(entry, case.when) + "?", width=26), shape="diamond",
                        style="solid")
             graph.edge(previous, decision, label=previous_label, **(HIGHLIGHT if on_path else MUTED))
             target_from, yes_label = decision, "Yes"
@@ -108,7 +116,7 @@ def scenario_tree_dot(model: Model, council_slug: str, scenario: str, chosen: Ro
             _add_steps(graph, prefix, target_from, _titled_steps(model, council_slug, case),
                        highlighted=picked, entry_label=yes_label)
         else:
-            graph.node(f"{prefix}_nc", _wrap(case.note), style="dashed")
+            graph.node(f"{prefix}_nc", _label(case.note), style="dashed")
             graph.edge(target_from, f"{prefix}_nc", label=yes_label, **(HIGHLIGHT if picked else MUTED))
         if not case.when:
             return graph.source  # a general case ends the chain: later cases are unreachable

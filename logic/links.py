@@ -14,14 +14,7 @@ from urllib.parse import urlencode
 
 from logic.content import Clause, Corpus
 from logic.decisions import CatalogueEntry
-
-MAX_SHOWN = 40
-
-
-def clip(value: object) -> str:
-    """A URL value made safe to echo in a message: one line, bounded, printable only."""
-    text = "".join(ch for ch in str(value) if ch.isprintable())
-    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+from logic.safe_text import clip
 
 
 def clause_url(clause_id: str) -> str:
@@ -77,7 +70,7 @@ def read_decision_query(catalogue: dict[str, CatalogueEntry], query: Mapping[str
     messages = []
     slug = query.get(slug_key) or next(iter(catalogue))
     if slug not in catalogue:
-        messages.append(f"“{clip(slug)}” is not one of the situations this page knows. Showing the first one instead.")
+        messages.append(f"“{clip(slug)}” is not one of the choices on this page. Showing the first one instead.")
         slug = next(iter(catalogue))
     params = {}
     for name, param in catalogue[slug].params.items():

@@ -17,7 +17,7 @@ from logic.compare import (
     side_by_side_table,
 )
 from logic.export import escape_markdown
-from logic.links import clip
+from logic.safe_text import clip
 from ui.chrome import show_clause
 from ui.data import content_dir, get_model, shared_wording_pairs
 

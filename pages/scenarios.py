@@ -4,8 +4,8 @@ import streamlit as st
 
 from logic.export import escape_markdown, to_markdown, to_pdf
 from logic.flowchart import route_dot
-from logic.links import clip
 from logic.permissions import Answer
+from logic.safe_text import clip
 from logic.scenarios import card_blocks, cites_of, link_label, outcome, quiz, summary
 from ui.answers import show_answer, show_route_steps
 from ui.chrome import clause_link, current_council

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from logic.export import escape_markdown
-from logic.links import clip
+from logic.safe_text import clip
 from logic.search import MAX_QUERY_CHARS, query_truncated
-from ui.chrome import clause_link
 from ui.data import content_dir, get_model, search_index
 
 ALL = ""
@@ -64,7 +63,10 @@ for hit in hits:
     with st.container(border=True):
         title = f"{corpus.councils[hit.council].short_name} {hit.number}"
         heading = f" — {escape_markdown(clause.heading)}" if clause.heading else ""
-        st.markdown(f"**{escape_markdown(title)}**{heading} · {clause_link(hit.id, f'Open {hit.id} in the Handbook')}")
+        st.markdown(f"**{escape_markdown(title)}**{heading}")
         st.markdown(hit.snippet_markdown)
         st.caption(" · ".join(escape_markdown(corpus.topics[t].label) for t in clause.topics)
-                   + f" · `{hit.id}` · match {hit.score:.0f}/100")
+                   + f" · {hit.id} · match {hit.score:.0f}/100")
+        # A page link keeps the session (a Markdown link would open a new tab and a new session).
+        st.page_link("pages/handbook.py", label=f"Open {hit.id} in the Handbook",
+                     query_params={"council": hit.council, "clause": hit.number})

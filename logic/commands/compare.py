@@ -31,6 +31,7 @@ from logic.compare import (
 from logic.content import load_corpus
 from logic.decisions import ParameterError
 from logic.model import load_model
+from logic.safe_text import clip
 
 
 def _content(args):
@@ -48,8 +49,8 @@ def _write(args, frame: pd.DataFrame, title: str) -> None:
     data = export(frame, path.suffix.lstrip(".").lower(), title)
     try:
         path.write_bytes(data)
-    except OSError as exc:
-        raise ParameterError(f"cannot write '{path}': {exc.strerror or exc}") from exc
+    except (OSError, ValueError) as exc:  # ValueError: a path the OS cannot take (e.g. a NUL byte)
+        raise ParameterError(f"cannot write '{clip(path)}': {getattr(exc, 'strerror', None) or exc}") from exc
     emit(args, {"written": str(path), "bytes": len(data)}, f"wrote {path} ({len(data)} bytes)")
 
 

@@ -9,6 +9,7 @@ from logic.decisions import ParameterError, parse_assignments
 from logic.model import load_model
 from logic.permissions import VERDICT_LABELS, ask
 from logic.routing import route
+from logic.safe_text import clip
 
 
 def _content(args):
@@ -43,7 +44,7 @@ def clauses(args):
     """List clauses, optionally for one council."""
     corpus = load_corpus(_content(args))
     if args.council and args.council not in corpus.councils:
-        raise ParameterError(f"unknown council '{args.council}'; valid councils: {', '.join(corpus.councils)}")
+        raise ParameterError(f"unknown council '{clip(args.council)}'; valid councils: {', '.join(corpus.councils)}")
     chosen = [c for c in corpus.all_clauses() if not args.council or c.council == args.council]
     payload = {"clauses": [{"id": c.id, "council": c.council, "number": c.number,
                             "section": c.section_title, "title": c.title, "topics": list(c.topics),

@@ -24,6 +24,7 @@ from rapidfuzz import process
 from logic.cli import EXIT_OK, command, emit
 from logic.content import Corpus, load_corpus
 from logic.decisions import ParameterError
+from logic.safe_text import clip
 from logic.search import MAX_QUERY_CHARS, MAX_QUERY_WORDS, PRIMARY_SCORER, SearchIndex, words
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "search_eval.yaml"
@@ -44,15 +45,15 @@ def _search_args(cmd):
 
 def _limit(value: str) -> int:
     if not re.fullmatch(r"\d{1,6}", value.strip()) or not 1 <= int(value) <= MAX_LIMIT:
-        raise ParameterError(f"--limit must be a whole number from 1 to {MAX_LIMIT}, not '{value}'")
+        raise ParameterError(f"--limit must be a whole number from 1 to {MAX_LIMIT}, not '{clip(value)}'")
     return int(value)
 
 
 def _check_filters(corpus: Corpus, council: str | None, topic: str | None) -> None:
     if council is not None and council not in corpus.councils:
-        raise ParameterError(f"unknown council '{council}'; valid councils: {', '.join(corpus.councils)}")
+        raise ParameterError(f"unknown council '{clip(council)}'; valid councils: {', '.join(corpus.councils)}")
     if topic is not None and topic not in corpus.topics:
-        raise ParameterError(f"unknown topic '{topic}'; valid topics: {', '.join(corpus.topics)}")
+        raise ParameterError(f"unknown topic '{clip(topic)}'; valid topics: {', '.join(corpus.topics)}")
 
 
 @command("search", _search_args)

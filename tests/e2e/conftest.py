@@ -8,7 +8,15 @@ Loopback only: the server binds 127.0.0.1 and the browser only ever opens its UR
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import SETTLE_TIMEOUT_MS, VIEWPORT, launch_chromium, open_app, running_server
+from e2e_helpers import AXE_SUMMARY, SETTLE_TIMEOUT_MS, VIEWPORT, launch_chromium, open_app, running_server
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The axe results per page and state, whether the tests passed or not."""
+    if AXE_SUMMARY:
+        terminalreporter.section("axe-core accessibility summary")
+        for line in AXE_SUMMARY:
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

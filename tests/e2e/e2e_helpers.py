@@ -31,6 +31,9 @@ VIEWPORT = {"width": 1280, "height": 900}
 SERVER_START_TIMEOUT_S = 60
 SETTLE_TIMEOUT_MS = 30_000
 
+# Lines the accessibility tests add (one per page/state); conftest prints them at the end of the run.
+AXE_SUMMARY: list[str] = []
+
 COUNCILS = {
     "allerdale": "Allerdale Borough Council",
     "county": "County council (name not given)",
@@ -138,7 +141,7 @@ _APP_STATE_JS = """() => {
 }"""
 
 
-def settle(page, h1: str | None = None, *, timeout_ms: int = SETTLE_TIMEOUT_MS, quiet_ms: int = 400) -> None:
+def settle(page, h1: str | None = None, *, timeout_ms: int = SETTLE_TIMEOUT_MS, quiet_ms: int = 250) -> None:
     """Wait for [data-testid=stApp], then until no script run is in progress (for `quiet_ms` in a row,
     so a rerun that follows straight on is waited for too) and, when given, the page's h1 is visible."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
@@ -153,7 +156,7 @@ def settle(page, h1: str | None = None, *, timeout_ms: int = SETTLE_TIMEOUT_MS, 
                 break
         else:
             idle_since = None
-        page.wait_for_timeout(100)
+        page.wait_for_timeout(50)
     else:
         raise AssertionError(f"the app did not settle within {timeout_ms} ms (last state: {state}) at {page.url}")
     if h1 is not None:
