@@ -14,24 +14,18 @@ SIDEBAR = "collapsed" if st.query_params.get("mode") == "present" else "auto"
 st.set_page_config(page_title="Protocol Explorer", page_icon=":material/account_balance:", layout="wide",
                    initial_sidebar_state=SIDEBAR)
 
-PAGES = {
-    "Read": [
-        st.Page(PAGE_FILES["home"], title="Home", icon=":material/home:", url_path="home", default=True),
-        st.Page(PAGE_FILES["handbook"], title="Handbook", icon=":material/menu_book:", url_path="handbook"),
-        st.Page(PAGE_FILES["search"], title="Search", icon=":material/search:", url_path="search"),
-        st.Page(PAGE_FILES["glossary"], title="Glossary", icon=":material/dictionary:", url_path="glossary"),
-    ],
-    "Decide": [
-        st.Page(PAGE_FILES["escalation"], title="Who do I go to?", icon=":material/account_tree:",
-                url_path="escalation"),
-        st.Page(PAGE_FILES["explorer"], title="May I…?", icon=":material/rule:", url_path="explorer"),
-        st.Page(PAGE_FILES["scenarios"], title="Scenarios and quiz", icon=":material/co_present:",
-                url_path="scenarios"),
-    ],
-    "Compare": [
-        st.Page(PAGE_FILES["compare"], title="Compare councils", icon=":material/compare:", url_path="compare"),
-    ],
-}
+# A flat list, not sections: Streamlit draws sectioned sidebar navigation as <ul><div><li>,
+# which is invalid list markup for screen readers (axe "list"/"listitem", WCAG 1.3.1).
+PAGES = [
+    st.Page(PAGE_FILES["home"], title="Home", icon=":material/home:", url_path="home", default=True),
+    st.Page(PAGE_FILES["handbook"], title="Handbook", icon=":material/menu_book:", url_path="handbook"),
+    st.Page(PAGE_FILES["search"], title="Search", icon=":material/search:", url_path="search"),
+    st.Page(PAGE_FILES["glossary"], title="Glossary", icon=":material/dictionary:", url_path="glossary"),
+    st.Page(PAGE_FILES["escalation"], title="Who do I go to?", icon=":material/account_tree:", url_path="escalation"),
+    st.Page(PAGE_FILES["explorer"], title="May I…?", icon=":material/rule:", url_path="explorer"),
+    st.Page(PAGE_FILES["scenarios"], title="Scenarios and quiz", icon=":material/co_present:", url_path="scenarios"),
+    st.Page(PAGE_FILES["compare"], title="Compare councils", icon=":material/compare:", url_path="compare"),
+]
 
 page = st.navigation(PAGES)
 # Each page gets its own browser title (WCAG 2.4.2), e.g. "Handbook · Protocol Explorer".

@@ -20,19 +20,10 @@ FAILING_IMPACTS = ("serious", "critical")
 
 # Narrow exclusions for genuine upstream Streamlit defects: rule id -> CSS selectors. A violation
 # node is excused only when its element matches (or sits inside) one of the rule's selectors.
-AXE_EXCLUSIONS: dict[str, tuple[str, ...]] = {
-    # Streamlit's own sidebar navigation markup when st.navigation is given sections
-    # ({"Read": [...], "Decide": [...], ...}): it renders
-    #   <ul data-testid="stSidebarNavItems">
-    #     <div><header data-testid="stNavSectionHeader">…</header><li>…</li>…</div>…
-    #   </ul>
-    # so the <ul> has <div> children ("list", WCAG 1.3.1) and each <li> has a <div> parent
-    # ("listitem", WCAG 1.3.1). The app does not write this markup; a flat page list renders a
-    # valid <ul><li>… (checked with a two-page st.navigation app), so the only app-side
-    # workaround is dropping the section headings. Upstream Streamlit frontend defect.
-    "list": ('[data-testid="stSidebarNavItems"]',),
-    "listitem": ('[data-testid="stSidebarNavItems"] li',),
-}
+# Narrow exclusions (rule -> selectors) for upstream defects the app cannot avoid, each justified
+# in README.md. None are needed: the sidebar navigation is a flat list because Streamlit's
+# sectioned navigation renders <ul><div><li> (axe "list"/"listitem"), see app.py.
+AXE_EXCLUSIONS: dict[str, tuple[str, ...]] = {}
 
 ESCALATION_LINK = "/escalation?scenario=member-concern-about-officer&council=allerdale&about=head-of-service"
 EXPLORER_ALL = "/explorer?question=member-role-in-appointment&post=director&view=all"
