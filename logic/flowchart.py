@@ -115,9 +115,18 @@ def scenario_tree_dot(model: Model, council_slug: str, scenario: str, chosen: Ro
         if case.covered:
             _add_steps(graph, prefix, target_from, _titled_steps(model, council_slug, case),
                        highlighted=picked, entry_label=yes_label)
+            outcome = f"{prefix}_s1"
         else:
-            graph.node(f"{prefix}_nc", _label(case.note), style="dashed")
-            graph.edge(target_from, f"{prefix}_nc", label=yes_label, **(HIGHLIGHT if picked else MUTED))
+            outcome = f"{prefix}_nc"
+            graph.node(outcome, _label(case.note), style="dashed")
+            graph.edge(target_from, outcome, label=yes_label, **(HIGHLIGHT if picked else MUTED))
+        if case.when:
+            # Each question sits level with its answer, so the tree grows down in two columns
+            # instead of a staircase that is too wide to read on a narrow screen.
+            with graph.subgraph(name=f"level{index}") as level:
+                level.attr(rank="same")
+                level.node(target_from)
+                level.node(outcome)
         if not case.when:
             return graph.source  # a general case ends the chain: later cases are unreachable
         previous, previous_label = target_from, "No"

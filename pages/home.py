@@ -19,25 +19,25 @@ st.markdown(
 )
 
 st.header("Where to start")
-new, trainer, staff = st.columns(3)
-with new, st.container(border=True):
-    st.subheader("New councillors")
-    st.markdown("Read your council's protocol, look up a term, and ask *may I…?* or *who do I go to?*")
-    st.page_link(PAGE_FILES["handbook"], label="Read the handbook", icon=":material/menu_book:")
-    st.page_link(PAGE_FILES["explorer"], label="Ask “May I…?”", icon=":material/rule:")
-    st.page_link(PAGE_FILES["escalation"], label="Who do I go to?", icon=":material/account_tree:")
-    st.page_link(PAGE_FILES["glossary"], label="Glossary of terms", icon=":material/dictionary:")
-with trainer, st.container(border=True):
-    st.subheader("Trainers")
-    st.markdown("Step through realistic scenarios on a projector, show escalation flowcharts and run a quiz.")
-    st.page_link(PAGE_FILES["scenarios"], label="Scenarios, quiz and presentation mode",
-                 icon=":material/co_present:")
-    st.page_link(PAGE_FILES["escalation"], label="Escalation flowcharts", icon=":material/account_tree:")
-with staff, st.container(border=True):
-    st.subheader("Governance staff")
-    st.markdown("Compare the protocols topic by topic, find the gaps and the shared model wording, and export tables.")
-    st.page_link(PAGE_FILES["compare"], label="Compare councils", icon=":material/compare:")
-    st.page_link(PAGE_FILES["search"], label="Search every clause", icon=":material/search:")
+AUDIENCES = [
+    ("New councillors", "Read your council's protocol, look up a term, and ask *may I…?* or *who do I go to?*",
+     [("handbook", "Read the handbook", ":material/menu_book:"), ("explorer", "Ask “May I…?”", ":material/rule:"),
+      ("escalation", "Who do I go to?", ":material/account_tree:"),
+      ("glossary", "Glossary of terms", ":material/dictionary:")]),
+    ("Trainers", "Step through realistic scenarios on a projector, show escalation flowcharts and run a quiz.",
+     [("scenarios", "Scenarios, quiz and presentation mode", ":material/co_present:"),
+      ("escalation", "Escalation flowcharts", ":material/account_tree:")]),
+    ("Governance staff", "Compare the protocols topic by topic, find the gaps and the shared model wording, "
+     "and export tables.",
+     [("compare", "Compare councils", ":material/compare:"), ("search", "Search every clause", ":material/search:")]),
+]
+for audience, summary, links in AUDIENCES:
+    with st.container(border=True):
+        st.subheader(audience)
+        st.markdown(summary)
+        with st.container(horizontal=True):
+            for page, label, icon in links:
+                st.page_link(PAGE_FILES[page], label=label, icon=icon)
 
 st.header("The five protocols at a glance")
 rows = council_overview(corpus)
