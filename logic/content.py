@@ -171,16 +171,21 @@ class Corpus:
 # ---------------------------------------------------------------- file reading helpers
 
 
-def read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
-    """Parse a YAML file; on failure record a problem with the line and return None."""
-    rel = _rel(path, root)
+def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    """A content file's text, or None with a problem recorded when it cannot be read as UTF-8."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(rel, f"cannot read the file ({exc.__class__.__name__}).",
                                 "Save it as UTF-8 text."))
         return None
-    return parse_yaml_text(text, rel, problems)
+
+
+def read_yaml(path: Path, root: Path, problems: list[Problem]) -> Any:
+    """Parse a YAML file; on failure record a problem with the line and return None."""
+    rel = _rel(path, root)
+    text = read_text(path, rel, problems)
+    return None if text is None else parse_yaml_text(text, rel, problems)
 
 
 def parse_yaml_text(text: str, rel: str, problems: list[Problem], line_offset: int = 0) -> Any:
@@ -293,11 +298,8 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
 def _load_clause(path: Path, root: Path, slug: str, order: int, sections: dict[str, str],
                  topics: dict, problems: list[Problem]) -> Clause | None:
     rel = _rel(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(rel, f"cannot read the file ({exc.__class__.__name__}).",
-                                "Save it as UTF-8 text."))
+    text = read_text(path, rel, problems)
+    if text is None:
         return None
     parts = split_front_matter(text)
     if parts is None:

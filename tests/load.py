@@ -37,11 +37,8 @@ import itertools
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -55,10 +52,11 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.e2e.e2e_helpers import CHROMIUM, StreamlitServer  # noqa: E402  (after the path is set)
+from tests.e2e.e2e_helpers import CHROMIUM_ARGS as BROWSER_TEST_ARGS  # noqa: E402
+
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    *BROWSER_TEST_ARGS,
     "--disable-dev-shm-usage",
     # Loopback only: every host name but the server's address fails to resolve.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
@@ -113,59 +111,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 # ---------------------------------------------------------------- the server
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``streamlit run app.py`` as a child process on 127.0.0.1, output in a log file."""
+class Server(StreamlitServer):
+    """The browser tests' server, with a short session TTL so memory can settle within the test."""
 
     def __init__(self, session_ttl: int):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        super().__init__(ROOT, extra_args=("--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+                                           "--server.disconnectedSessionTTL", str(session_ttl)))
         self.session_ttl = session_ttl
-        self.log = Path(tempfile.mkstemp(prefix="protocol-explorer-load-", suffix=".log")[1])
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 60) -> None:
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                   "--server.address", "127.0.0.1", "--server.port", str(self.port),
-                   "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-                   "--server.disconnectedSessionTTL", str(self.session_ttl)]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, env=env)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.25)
-        raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s:\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 30) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        self.url = self.base_url
+        self.log = self.log_path
 
     def rss(self) -> int:
         """Resident memory of the server process and all its children, in bytes."""
         return tree_rss(self.process.pid)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
 
 
 def tree_rss(pid: int, exclude: set[int] = frozenset()) -> int:

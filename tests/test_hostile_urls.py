@@ -28,16 +28,8 @@ CONTENT_ENV = "PROTOCOL_EXPLORER_CONTENT"
 ERROR_TITLE = "The protocol content has errors"
 COUNCILS = ("allerdale", "county", "maldon", "parish", "thurrock")
 
-PAGES = {
-    "pages/home.py": "Protocol Explorer",
-    "pages/handbook.py": "Handbook",
-    "pages/search.py": "Search",
-    "pages/compare.py": "Compare councils",
-    "pages/escalation.py": "Who do I go to?",
-    "pages/explorer.py": "May I…?",
-    "pages/scenarios.py": "Scenarios and quiz",
-    "pages/glossary.py": "Glossary",
-}
+from test_pages import PAGES  # noqa: E402  (one list of pages and their headings)
+
 # The query parameters each page reads (the sidebar reads council, app.py reads mode on every page).
 PAGE_KEYS = {
     "pages/home.py": [],

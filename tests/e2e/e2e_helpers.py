@@ -60,8 +60,9 @@ def _python() -> str:
 class StreamlitServer:
     """`streamlit run app.py` as a child process on a free loopback port, its output in a log file."""
 
-    def __init__(self, root: Path = ROOT):
+    def __init__(self, root: Path = ROOT, extra_args: tuple[str, ...] = ()):
         self.root = root
+        self.extra_args = extra_args
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         fd, name = tempfile.mkstemp(prefix="streamlit-e2e-", suffix=".log")
@@ -72,7 +73,7 @@ class StreamlitServer:
     def start(self) -> StreamlitServer:
         env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
         command = [_python(), "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                   "--server.port", str(self.port), "--server.address", "127.0.0.1"]
+                   "--server.port", str(self.port), "--server.address", "127.0.0.1", *self.extra_args]
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(command, cwd=self.root, stdout=log, stderr=subprocess.STDOUT,
                                             stdin=subprocess.DEVNULL, env=env)
