@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,8 @@ from logic.decisions import ParameterError
 from logic.safe_text import clip
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-MAX_MESSAGE = 400
+MAX_MESSAGE = 1000  # room for the list of valid topics; user values are clipped shorter at source
+_LONG_QUOTED = re.compile(r"'([^']{60})[^']+'")
 
 
 class UsageError(Exception):
@@ -27,7 +29,8 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse would print usage and exit; we want one line
-        raise UsageError(message)
+        # argparse quotes the offending value whole ("invalid choice: '...'"): shorten long ones.
+        raise UsageError(_LONG_QUOTED.sub(lambda m: f"'{m.group(1)}…'", message))
 
 
 def _global_options() -> argparse.ArgumentParser:
