@@ -31,6 +31,7 @@ validate: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) -m logic bench
 	$(PY) -m tests.page_bench
+	$(PY) -m tests.render_bench
 
 load: $(VENV)/.installed
 	$(PY) -m tests.load $(LOAD_ARGS)
