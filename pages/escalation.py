@@ -11,7 +11,7 @@ from logic.routing import route, route_all, side_by_side
 from ui.answers import show_route_steps
 from ui.chrome import current_council
 from ui.data import get_model
-from ui.decision_inputs import answer_params, choose_entry, seed_from_url, write_url
+from ui.decision_inputs import answer_params, choose_entry, choose_view, seed_from_url, view_from_url, write_url
 from ui.flowcharts import flowchart, route_alt_text
 
 PREFIX = "esc"
@@ -28,16 +28,14 @@ start_value, date_message = read_date(st.query_params.get("start"))
 for message in link.messages + ((date_message,) if date_message else ()):
     st.warning(escape_markdown(message), icon=":material/link_off:")
 seed_from_url(PREFIX, {"scenario": link.slug, **link.params,
-                       "view": st.query_params.get("view") if st.query_params.get("view") in ("one", "all") else "one",
+                       "view": view_from_url(),
                        "tree": "yes" if st.query_params.get("tree") == "yes" else "no"},
               to_widget={"tree": lambda value: value == "yes"})
 
 entry = choose_entry(routing.catalogue, PREFIX, "scenario", "Situation")
 st.caption(escape_markdown(entry.question))
 params = answer_params(entry, PREFIX)
-view = st.segmented_control("Show", ["one", "all"], key=f"{PREFIX}_view", required=True,
-                            format_func=lambda v: {"one": f"{corpus.councils[council].short_name} only",
-                                                   "all": "All five councils side by side"}[v])
+view = choose_view(PREFIX, corpus.councils[council].short_name)
 tree = st.toggle("Show the whole decision tree", key=f"{PREFIX}_tree",
                  help="Every branch the protocol has for this situation, with your path drawn bold.")
 use_dates = st.toggle("Work out deadlines from a start date", value=start_value is not None, key=f"{PREFIX}_dates")

@@ -8,7 +8,7 @@ from logic.permissions import ask, ask_all, side_by_side
 from ui.answers import show_answer
 from ui.chrome import current_council
 from ui.data import get_model
-from ui.decision_inputs import answer_params, choose_entry, seed_from_url, write_url
+from ui.decision_inputs import answer_params, choose_entry, choose_view, seed_from_url, view_from_url, write_url
 
 PREFIX = "may"
 model = get_model()
@@ -24,14 +24,12 @@ link = read_decision_query(rules.catalogue, st.query_params, "question")
 for message in link.messages:
     st.warning(escape_markdown(message), icon=":material/link_off:")
 seed_from_url(PREFIX, {"question": link.slug, **link.params,
-                       "view": st.query_params.get("view") if st.query_params.get("view") in ("one", "all") else "one"})
+                       "view": view_from_url()})
 
 entry = choose_entry(rules.catalogue, PREFIX, "question", "Question")
 st.caption(escape_markdown(entry.question))
 params = answer_params(entry, PREFIX)
-view = st.segmented_control("Show", ["one", "all"], key=f"{PREFIX}_view", required=True,
-                            format_func=lambda v: {"one": f"{corpus.councils[council].short_name} only",
-                                                   "all": "All five councils side by side"}[v])
+view = choose_view(PREFIX, corpus.councils[council].short_name)
 write_url(PREFIX, {"question": entry.slug, **params, "view": view})
 
 if view == "all":

@@ -216,3 +216,10 @@ def test_escalation_whole_tree_from_url_and_toggle_sticks(app):
     app.run()  # a plain rerun must not put the URL's old value back
     assert next(t for t in app.toggle if t.label == "Show the whole decision tree").value is False
     assert not app.get("graphviz_chart")  # a not-covered route has no route flowchart of its own
+
+
+@pytest.mark.parametrize("page", ["pages/escalation.py", "pages/explorer.py"])
+def test_bad_view_in_url_is_reported_and_defaults_to_one_council(app, page):
+    open_page(app, page, view="everything<script>")
+    assert any("is not a view of this page" in w.value for w in app.warning)
+    assert app.segmented_control[0].value == "one"

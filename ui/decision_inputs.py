@@ -13,6 +13,8 @@ from typing import Any
 import streamlit as st
 
 from logic.decisions import CatalogueEntry
+from logic.export import escape_markdown
+from logic.safe_text import clip
 from ui.chrome import COUNCIL_KEY
 
 
@@ -59,3 +61,21 @@ def answer_params(entry: CatalogueEntry, prefix: str) -> dict[str, str]:
             widget = st.radio if len(options) <= 3 else st.selectbox
             values[name] = widget(param.prompt, options, key=key, format_func=lambda v, p=param: p.values[v].label)
     return values
+
+
+VIEWS = ("one", "all")
+
+
+def view_from_url() -> str:
+    """``?view=one|all`` from the URL; anything else is reported and read as 'one'."""
+    wanted = st.query_params.get("view")
+    if wanted is not None and wanted not in VIEWS:
+        st.warning(f"“{escape_markdown(clip(wanted))}” is not a view of this page; showing your council only.",
+                   icon=":material/link_off:")
+    return wanted if wanted in VIEWS else "one"
+
+
+def choose_view(prefix: str, council_name: str) -> str:
+    """Your council only, or all five side by side."""
+    labels = {"one": f"{council_name} only", "all": "All five councils side by side"}
+    return st.segmented_control("Show", list(VIEWS), key=f"{prefix}_view", required=True, format_func=labels.get)
