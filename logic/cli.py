@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         args = build_parser().parse_args(argv)
+        content = getattr(args, "content", None)
+        if content is not None and not content.is_dir():
+            raise UsageError(f"--content '{clip(content)}' is not a folder")
         return args.run(args) or EXIT_OK
     except (UsageError, ParameterError) as exc:
         # One printable line whatever the user typed (argparse echoes choices and values whole).

@@ -93,8 +93,15 @@ def test_invalid_content_exits_1(tmp_path, capsys):
 
 
 def test_invalid_content_json(tmp_path, capsys):
-    code, out, _ = run(capsys, "validate", "--content", str(tmp_path / "missing"), "--json")
-    assert code == 1 and json.loads(out)["valid"] is False
+    (tmp_path / "topics.yaml").write_text("a: [unclosed\n")
+    code, out, _ = run(capsys, "validate", "--content", str(tmp_path), "--json")
+    data = json.loads(out)
+    assert code == 1 and data["valid"] is False and any("topics.yaml" in e for e in data["errors"])
+
+
+def test_missing_content_folder_is_a_bad_argument(tmp_path, capsys):
+    code, out, err = run(capsys, "validate", "--content", str(tmp_path / "missing"))
+    assert code == 2 and out == "" and "is not a folder" in err
 
 
 def test_python_dash_m_logic_runs():

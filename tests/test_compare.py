@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from logic.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
+from logic.cli import EXIT_OK, EXIT_USAGE, main
 from logic.compare import (
     EXPORT_FORMATS,
     NOT_COVERED,
@@ -480,9 +480,9 @@ def test_python_m_logic_exit_status_and_stderr(corpus):
     assert good.returncode == EXIT_OK and json.loads(good.stdout) == {"topics": coverage(corpus)}
 
 
-def test_cli_missing_content_folder_exits_1(capsys, tmp_path):
+def test_cli_missing_content_folder_is_a_bad_argument(capsys, tmp_path):
     code, _, _ = _run(capsys, "coverage", "--content", str(tmp_path / "missing"))
-    assert code == EXIT_INVALID
+    assert code == EXIT_USAGE
 
 
 def test_cli_shared_json_and_bad_threshold(shared, capsys):

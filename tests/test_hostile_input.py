@@ -572,7 +572,7 @@ def test_cli_search_echoes_any_query_as_json(query):
 
 def test_cli_missing_content_folder_is_reported_not_raised(tmp_path):
     code, out, err = run_cli(["validate", "--content", str(tmp_path / "nowhere")])
-    assert code == 1 and "content folder not found" in err and "Traceback" not in err
+    assert code == 2 and "is not a folder" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("argv", [
