@@ -32,10 +32,9 @@ if st.session_state.get("_scn_url") != wanted:
     st.session_state["scn_mode"] = wanted["mode"] if wanted["mode"] in MODES else "step"
     st.session_state["scn_step"] = 0
 
-picker, mode_picker = st.columns([3, 2])
-slug = picker.selectbox("Scenario", list(scenarios), key="scn_scenario", format_func=lambda s: scenarios[s].title,
+slug = st.selectbox("Scenario", list(scenarios), key="scn_scenario", format_func=lambda s: scenarios[s].title,
                         on_change=lambda: st.session_state.update(scn_step=0))
-mode = mode_picker.segmented_control("Mode", list(MODES), key="scn_mode", required=True, format_func=MODES.get)
+mode = st.segmented_control("Mode", list(MODES), key="scn_mode", required=True, format_func=MODES.get)
 st.session_state["_scn_url"] = {"scenario": slug, "mode": mode}
 st.query_params.update({"scenario": slug, "mode": mode})
 scenario = scenarios[slug]
@@ -97,7 +96,8 @@ def show_quiz() -> None:
     score = st.session_state.setdefault("scn_score", {})
     questions = quiz(model, scenario, council)
     st.markdown(f"**{escape_markdown(scenario.title)}**: {escape_markdown(scenario.situation)}")
-    st.caption(f"Questions on {corpus.councils[council].name}'s protocol; the right answers are worked out "
+    st.caption(f"Questions on {corpus.councils[council].short_name}'s protocol (change council in the sidebar); "
+               "the right answers are worked out "
                "from the protocol's clauses.")
     if not questions:
         st.info("This scenario has no quiz question for this council's protocol.")
