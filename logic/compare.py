@@ -74,7 +74,7 @@ from logic.content import Clause, ContentError, Corpus, Problem, _rel, check_key
 from logic.decisions import ParameterError, lookup, resolve_params
 from logic.model import Model
 from logic.permissions import Answer, ask
-from logic.routing import Route, route
+from logic.routing import Route, cites_of_steps, route
 from logic.safe_text import clip
 
 NOT_COVERED = "not covered"
@@ -253,10 +253,6 @@ class DifferenceCell:
         return {"answer": self.answer, "cites": list(self.cites), "covered": self.covered}
 
 
-def _steps_cites(steps) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(c for step in steps for c in step.cites))
-
-
 _ACTION_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
@@ -273,14 +269,14 @@ def _first_step(answer: Route) -> DifferenceCell:
 def _actors(answer: Route) -> DifferenceCell:
     """Everyone in the route in order; one actor taking two steps in a row is named once."""
     labels = [label for label, _ in groupby(s.actor_label for s in answer.steps)]
-    return DifferenceCell(" → ".join(labels), _steps_cites(answer.steps))
+    return DifferenceCell(" → ".join(labels), answer.cites)
 
 
 def _time_limits(answer: Route) -> DifferenceCell:
     limited = [s for s in answer.steps if s.within]
     if not limited:
-        return DifferenceCell("no time limit stated", _steps_cites(answer.steps))
-    return DifferenceCell("; ".join(f"{s.actor_label}: within {s.within}" for s in limited), _steps_cites(limited))
+        return DifferenceCell("no time limit stated", answer.cites)
+    return DifferenceCell("; ".join(f"{s.actor_label}: within {s.within}" for s in limited), cites_of_steps(limited))
 
 
 def _verdict(answer: Answer) -> DifferenceCell:

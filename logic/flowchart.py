@@ -20,7 +20,7 @@ import graphviz
 
 from logic.decisions import describe_when
 from logic.model import Model
-from logic.routing import Route, RouteCase, RouteStep
+from logic.routing import Route, RouteStep, titled_steps
 
 WRAP = 34
 MAX_LABEL = 1200
@@ -84,14 +84,6 @@ def route_dot(model: Model, answer: Route) -> str:
     return graph.source
 
 
-def _titled_steps(model: Model, council_slug: str, case: RouteCase) -> tuple[RouteStep, ...]:
-    """A case's steps with the council's own role titles, for drawing."""
-    council = model.corpus.councils[council_slug]
-    return tuple(RouteStep(i, s.actor, council.title_for(s.actor, model.corpus.roles), s.action,
-                           str(s.within) if s.within else None, s.cites, s.condition)
-                 for i, s in enumerate(case.steps, 1))
-
-
 def scenario_tree_dot(model: Model, council_slug: str, scenario: str, chosen: Route | None = None) -> str:
     """The whole decision tree of a council's scenario; the ``chosen`` route's path highlighted."""
     council = model.corpus.councils[council_slug]
@@ -113,7 +105,7 @@ def scenario_tree_dot(model: Model, council_slug: str, scenario: str, chosen: Ro
             target_from, yes_label = previous, previous_label
         prefix = f"c{index}"
         if case.covered:
-            _add_steps(graph, prefix, target_from, _titled_steps(model, council_slug, case),
+            _add_steps(graph, prefix, target_from, titled_steps(model.corpus, council_slug, case),
                        highlighted=picked, entry_label=yes_label)
             outcome = f"{prefix}_s1"
         else:

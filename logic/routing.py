@@ -84,6 +84,10 @@ class Route:
     assumptions: tuple[str, ...] = ()
     case_index: int | None = None
 
+    @property
+    def cites(self) -> tuple[str, ...]:
+        return cites_of_steps(self.steps)
+
     def as_dict(self) -> dict:
         return {
             "council": self.council, "scenario": self.scenario, "params": self.params,
@@ -152,6 +156,21 @@ def _not_covered_note(council_name: str) -> str:
     return f"Not covered by this protocol: {council_name}'s protocol says nothing about this situation."
 
 
+def titled_steps(corpus: Corpus, council: str, case: RouteCase) -> tuple[RouteStep, ...]:
+    """A case's steps numbered and shown with the council's own titles for each role."""
+    council_obj = corpus.councils[council]
+    return tuple(
+        RouteStep(number=i, actor=s.actor, actor_label=council_obj.title_for(s.actor, corpus.roles),
+                  action=s.action, within=str(s.within) if s.within else None, cites=s.cites,
+                  condition=s.condition, time_limit=s.within)
+        for i, s in enumerate(case.steps, 1))
+
+
+def cites_of_steps(steps) -> tuple[str, ...]:
+    """The clauses a run of steps cites, each once, in order."""
+    return tuple(dict.fromkeys(c for step in steps for c in step.cites))
+
+
 def route(corpus: Corpus, data: RoutingData, scenario: str, council: str,
           params: dict | None = None) -> Route:
     """Evaluate one scenario for one council. Raises ParameterError on bad input."""
@@ -165,12 +184,8 @@ def route(corpus: Corpus, data: RoutingData, scenario: str, council: str,
             continue
         if not case.covered:
             return Route(council, scenario, resolved, False, (), case.note, assumed, index)
-        steps = tuple(
-            RouteStep(number=i, actor=s.actor, actor_label=council_obj.title_for(s.actor, corpus.roles),
-                      action=s.action, within=str(s.within) if s.within else None, cites=s.cites,
-                      condition=s.condition, time_limit=s.within)
-            for i, s in enumerate(case.steps, 1))
-        return Route(council, scenario, resolved, True, steps, case.note, assumed, index)
+        return Route(council, scenario, resolved, True, titled_steps(corpus, council, case), case.note, assumed,
+                     index)
     return Route(council, scenario, resolved, False, (), _not_covered_note(council_obj.name), assumed)
 
 
@@ -229,6 +244,6 @@ def side_by_side(corpus: Corpus, routes: list[Route]) -> list[dict]:
             "First go to": answer.steps[0].actor_label if answer.steps else "—",
             "Route": " → ".join(s.actor_label for s in answer.steps) or answer.note,
             "Time limits": "; ".join(f"{s.actor_label}: {s.within}" for s in answer.steps if s.within) or "None stated",
-            "Clauses": ", ".join(dict.fromkeys(c for s in answer.steps for c in s.cites)) or "—",
+            "Clauses": ", ".join(answer.cites) or "—",
         })
     return rows

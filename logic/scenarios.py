@@ -130,12 +130,6 @@ def summary(result: Route | Answer) -> str:
     return " → ".join(s.actor_label for s in result.steps)
 
 
-def cites_of(result: Route | Answer) -> tuple[str, ...]:
-    if isinstance(result, Answer):
-        return result.cites
-    return tuple(dict.fromkeys(c for s in result.steps for c in s.cites))
-
-
 def quiz(model, scenario: Scenario, council: str) -> list[QuizQuestion]:
     """Multiple-choice questions whose right answers come from the engines."""
     name = model.corpus.councils[council].short_name
@@ -156,7 +150,7 @@ def quiz(model, scenario: Scenario, council: str) -> list[QuizQuestion]:
             questions.append(QuizQuestion(
                 prompt=f"Under {name}'s protocol, who is the first person to involve? ({link_label(model, link)})",
                 options=_route_options(model, council, answer), answer=answer,
-                explanation=summary(result) if result.covered else result.note, cites=cites_of(result)))
+                explanation=summary(result) if result.covered else result.note, cites=result.cites))
     return questions
 
 
@@ -179,7 +173,7 @@ def card_blocks(model, scenario: Scenario) -> list[Block]:
         blocks.append(Block("subheading", link_label(model, link)))
         for council in model.corpus.councils.values():
             result = outcome(model, link, council.slug)
-            cites = ", ".join(cites_of(result))
+            cites = ", ".join(result.cites)
             blocks.append(Block("text", f"{council.short_name}: {summary(result)}" + (f" ({cites})" if cites else "")))
     blocks.append(Block("note", "Outcomes computed by Protocol Explorer from each council's protocol; "
                                 "check the cited clauses before relying on them."))

@@ -6,7 +6,7 @@ from logic.export import escape_markdown, to_markdown, to_pdf
 from logic.flowchart import route_dot
 from logic.permissions import Answer
 from logic.safe_text import clip
-from logic.scenarios import card_blocks, cites_of, link_label, outcome, quiz, summary
+from logic.scenarios import card_blocks, link_label, outcome, quiz, summary
 from ui.answers import show_answer, show_route_steps
 from ui.chrome import clause_link, current_council
 from ui.data import get_model
@@ -46,7 +46,7 @@ def show_what_protocols_say() -> None:
     for link in scenario.links:
         st.subheader(escape_markdown(link_label(model, link)))
         results = [outcome(model, link, slug) for slug in corpus.councils]
-        st.table({corpus.councils[r.council].short_name: [summary(r), ", ".join(cites_of(r)) or "—"]
+        st.table({corpus.councils[r.council].short_name: [summary(r), ", ".join(r.cites) or "—"]
                   for r in results} | {"": ["Answer", "Clauses"]})
         for result in results:
             with st.expander(f"{corpus.councils[result.council].name}: {summary(result)}"):

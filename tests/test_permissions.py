@@ -5,7 +5,7 @@ import pytest
 from logic.decisions import ParameterError
 from logic.export import to_markdown, to_pdf
 from logic.permissions import VERDICTS, ask, ask_all
-from logic.scenarios import NOT_COVERED, card_blocks, cites_of, outcome, quiz, summary
+from logic.scenarios import NOT_COVERED, card_blocks, outcome, quiz, summary
 
 COUNCILS = ["allerdale", "county", "maldon", "parish", "thurrock"]
 
@@ -106,5 +106,5 @@ def test_scenario_card_quotes_each_councils_outcome(model):
         assert f"{council.short_name}: " in markdown
     first = scenario.links[0]
     assert summary(outcome(model, first, "maldon")) in markdown
-    assert all(c in markdown for c in cites_of(outcome(model, first, "maldon")))
+    assert all(c in markdown for c in outcome(model, first, "maldon").cites)
     assert to_pdf(card_blocks(model, scenario)).startswith(b"%PDF")

@@ -58,4 +58,4 @@ def show_route_steps(corpus: Corpus, answer: Route, start: dt.date | None = None
     st.markdown("\n".join(lines))
     if answer.note:
         st.info(escape_markdown(answer.note), icon=":material/info:")
-    quote_clauses(corpus, dict.fromkeys(c for s in answer.steps for c in s.cites))
+    quote_clauses(corpus, answer.cites)
