@@ -46,8 +46,8 @@ def show_what_protocols_say() -> None:
     for link in scenario.links:
         st.subheader(escape_markdown(link_label(model, link)))
         results = [outcome(model, link, slug) for slug in corpus.councils]
-        st.table({corpus.councils[r.council].short_name: [summary(r), ", ".join(r.cites) or "—"]
-                  for r in results} | {"": ["Answer", "Clauses"]})
+        st.table({"": ["Answer", "Clauses"]} | {corpus.councils[r.council].short_name:
+                                                 [summary(r), ", ".join(r.cites) or "—"] for r in results})
         for result in results:
             with st.expander(f"{corpus.councils[result.council].name}: {summary(result)}"):
                 if isinstance(result, Answer):

@@ -54,11 +54,16 @@ def get_model() -> Model:
         st.stop()
 
 
-@st.cache_data(show_spinner="Preparing the printable handbook…", max_entries=16)
-def handbook_files(root: str, slug: str) -> tuple[str, bytes]:
-    """The council's handbook as Markdown and PDF (built once per council)."""
-    blocks = handbook_blocks(_cached_model(root).corpus, slug)
-    return to_markdown(blocks), to_pdf(blocks)
+@st.cache_data(show_spinner=False, max_entries=16)
+def handbook_markdown(root: str, slug: str) -> str:
+    """The council's handbook as Markdown (built once per council)."""
+    return to_markdown(handbook_blocks(_cached_model(root).corpus, slug))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def handbook_pdf(root: str, slug: str) -> bytes:
+    """The council's handbook as PDF: about half a second to build, so only on a download click."""
+    return to_pdf(handbook_blocks(_cached_model(root).corpus, slug))
 
 
 @st.cache_resource(show_spinner="Finding shared wording…")

@@ -143,3 +143,13 @@ def test_handbook_markdown_download(app_page):
     assert "maldon:3.2" in text
     assert "Members should not require an Officer" in text
     assert heading_1(page, "Handbook").is_visible()
+
+
+def test_handbook_pdf_is_built_when_asked_for(app_page):
+    page = app_page("/handbook?council=parish", "Handbook")
+    with page.expect_download(timeout=60_000) as download:
+        main(page).get_by_role("button", name="Download PDF").click()
+    assert download.value.suggested_filename == "parish-protocol.pdf"
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 5_000
+    assert_no_exception(page)
