@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast lint bench load validate screenshots clean
+.PHONY: run test test-fast lint bench load validate audit screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ lint: $(VENV)/.installed
 
 validate: $(VENV)/.installed
 	$(PY) -m logic validate
+
+# Every catalogue answer beside the clauses it cites (audit/<council>.md), with the reviewers' verdicts.
+audit: $(VENV)/.installed
+	$(PY) -m logic audit
 
 bench: $(VENV)/.installed
 	$(PY) -m logic bench

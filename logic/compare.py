@@ -74,7 +74,7 @@ from logic.content import Clause, ContentError, Corpus, Problem, _rel, check_key
 from logic.decisions import ParameterError, lookup, resolve_params
 from logic.model import Model
 from logic.permissions import Answer, ask
-from logic.routing import Route, cites_of_steps, route
+from logic.routing import Route, cites_of_steps, route, route_in_words
 from logic.safe_text import clip
 
 NOT_COVERED = "not covered"
@@ -257,26 +257,30 @@ _ACTION_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def _first_step(answer: Route) -> DifferenceCell:
-    """Who acts first and the first sentence of what they do.
+    """Who acts first, whom the step reaches, and the first sentence of what they do.
 
     The action, not the actor alone, because routes often start with the person asking
     ("Member: Makes the formal complaint to the Leader of the Council").
     """
     first = answer.steps[0]
-    return DifferenceCell(f"{first.actor_label}: {_ACTION_SENTENCE_BREAK.split(first.action, 1)[0]}", first.cites)
+    reaches = f" ({first.reaches})" if first.recipients else ""
+    action = _ACTION_SENTENCE_BREAK.split(first.action, 1)[0]
+    return DifferenceCell(f"{first.actor_label}{reaches}: {action}", first.cites)
 
 
 def _actors(answer: Route) -> DifferenceCell:
-    """Everyone in the route in order; one actor taking two steps in a row is named once."""
-    labels = [label for label, _ in groupby(s.actor_label for s in answer.steps)]
-    return DifferenceCell(" → ".join(labels), answer.cites)
+    """Everyone in the route in order, with whom each step copies in or tells; one actor taking two
+    steps in a row is named once."""
+    steps = [next(group) for _, group in groupby(answer.steps, key=lambda s: (s.actor, s.recipients))]
+    return DifferenceCell(route_in_words(steps), answer.cites)
 
 
 def _time_limits(answer: Route) -> DifferenceCell:
-    limited = [s for s in answer.steps if s.within]
+    limited = [s for s in answer.steps if s.limits_text]
     if not limited:
         return DifferenceCell("no time limit stated", answer.cites)
-    return DifferenceCell("; ".join(f"{s.actor_label}: within {s.within}" for s in limited), cites_of_steps(limited))
+    return DifferenceCell("; ".join(f"{s.actor_label}: within {s.limits_text}" for s in limited),
+                          cites_of_steps(limited))
 
 
 def _verdict(answer: Answer) -> DifferenceCell:

@@ -43,6 +43,9 @@ class CatalogueEntry:
     label: str
     question: str
     params: dict[str, Param]
+    # The topics of topics.yaml this situation or question is about: every covered answer cites at
+    # least one clause tagged with one of them, so coverage and answers cannot contradict each other.
+    topics: tuple[str, ...] = ()
 
 
 def normalise(value: Any) -> str:
@@ -78,8 +81,22 @@ def load_catalogue(path: Path, root: Path, problems: list[Problem]) -> dict[str,
                 problems.append(Problem(rel, f"'{slug}': default '{default}' of '{name}' is not one of its values."))
             params[str(name)] = Param(str(name), str(spec.get("prompt", name)), default, values)
         catalogue[str(slug)] = CatalogueEntry(str(slug), str(entry["label"]),
-                                              str(entry.get("question", entry["label"])), params)
+                                              str(entry.get("question", entry["label"])), params,
+                                              tuple(str(t) for t in entry.get("topics") or ()))
     return catalogue
+
+
+def check_catalogue_topics(catalogue: dict[str, CatalogueEntry], corpus: Corpus, path: Path,
+                           problems: list[Problem]) -> None:
+    rel = _rel(path, corpus.root)
+    for entry in catalogue.values():
+        if not entry.topics:
+            problems.append(Problem(rel, f"'{entry.slug}' names no topics.",
+                                    "Add topics: [<slugs from topics.yaml>] that this entry is about."))
+        for topic in entry.topics:
+            if topic not in corpus.topics:
+                problems.append(Problem(rel, f"'{entry.slug}': unknown topic '{topic}'.",
+                                        "Use a slug from content/topics.yaml."))
 
 
 def lookup(catalogue: dict[str, CatalogueEntry], slug: str, kind: str) -> CatalogueEntry:

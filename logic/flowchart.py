@@ -20,7 +20,7 @@ import graphviz
 
 from logic.decisions import describe_when
 from logic.model import Model
-from logic.routing import Route, RouteStep, titled_steps
+from logic.routing import RECIPIENT_HOW, Route, RouteStep, titled_steps
 
 WRAP = 34
 MAX_LABEL = 1200
@@ -52,21 +52,42 @@ def _graph(title: str) -> graphviz.Digraph:
     return graph
 
 
-def _step_label(number: int, actor_label: str, action: str, within: str | None, cites) -> str:
-    return _label(f"{number}. {actor_label}", action, f"Within {within}" if within else "", f"[{', '.join(cites)}]")
+def _step_label(step: RouteStep) -> str:
+    sent_to = " or ".join(r.label for r in step.recipients_as("sent"))
+    return _label(f"{step.number}. {step.actor_label}", f"To: {sent_to}" if sent_to else "", step.action,
+                  f"Within {step.limits_text}" if step.limits_text else "", f"[{', '.join(step.cites)}]")
 
 
 def _add_steps(graph, prefix: str, entry_node: str, steps: tuple[RouteStep, ...], highlighted: bool,
                entry_label: str = "") -> None:
-    """Draw a case's steps as a chain of role boxes from ``entry_node``."""
-    previous = entry_node
+    """Draw a case's steps as a chain of role boxes from ``entry_node``.
+
+    People a step copies in, tells or keeps informed hang off it as their own boxes (dashed
+    arrow, labelled in words). A parallel step leaves from the same place as the step before it
+    and sits level with it.
+    """
+    previous, before_previous = entry_node, entry_node
     for step in steps:
         node = f"{prefix}_s{step.number}"
-        graph.node(node, _step_label(step.number, step.actor_label, step.action, step.within, step.cites),
+        graph.node(node, _step_label(step),
                    **({"penwidth": "3", "style": "rounded,bold"} if highlighted else {}))
-        label = ": ".join(x for x in (entry_label if step.number == 1 else "", step.condition) if x)
-        graph.edge(previous, node, label=_label(label, width=24) if label else "",
+        label = ": ".join(x for x in (entry_label if step.number == 1 else "",
+                                      "At the same time" if step.parallel else "", step.condition) if x)
+        source = before_previous if step.parallel else previous
+        graph.edge(source, node, label=_label(label, width=24) if label else "",
                    **(HIGHLIGHT if highlighted else MUTED))
+        if step.parallel:
+            with graph.subgraph(name=f"{prefix}_together{step.number}") as level:
+                level.attr(rank="same")
+                level.node(previous)
+                level.node(node)
+        for index, recipient in enumerate(r for r in step.recipients if r.how != "sent"):
+            extra = f"{node}_r{index}"
+            graph.node(extra, _label(recipient.label), shape="box", style="rounded,dashed")
+            graph.edge(node, extra, label=_label(RECIPIENT_HOW[recipient.how], width=16), style="dashed",
+                       arrowhead="open", **MUTED)
+        if not step.parallel:
+            before_previous = source
         previous = node
 
 

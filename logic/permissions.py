@@ -15,6 +15,7 @@ from logic.decisions import (
     CaseContext,
     CatalogueEntry,
     assumptions,
+    check_catalogue_topics,
     check_council,
     load_catalogue,
     load_council_cases,
@@ -47,6 +48,7 @@ class Answer:
     reasons: tuple[str, ...]
     cites: tuple[str, ...]
     assumptions: tuple[str, ...]
+    case_index: int | None = None  # which case of the council's rules.yaml answered (None: no case matched)
 
     @property
     def verdict_label(self) -> str:
@@ -82,6 +84,7 @@ def _parse_case(raw: dict, ctx: CaseContext) -> RuleCase:
 
 def load_rules(corpus: Corpus, problems: list[Problem]) -> RuleData:
     catalogue = load_catalogue(corpus.root / "question-catalogue.yaml", corpus.root, problems)
+    check_catalogue_topics(catalogue, corpus, corpus.root / "question-catalogue.yaml", problems)
     answers = load_council_cases("rules.yaml", catalogue, corpus, problems, _parse_case)
     return RuleData(catalogue, answers)
 
@@ -92,9 +95,9 @@ def ask(corpus: Corpus, data: RuleData, question: str, council: str, params: dic
     check_council(corpus, council)
     resolved = resolve_params(entry, params)
     assumed = tuple(assumptions(entry, resolved))
-    for case in data.answers.get(council, {}).get(question, []):
+    for index, case in enumerate(data.answers.get(council, {}).get(question, [])):
         if when_matches(case.when, resolved):
-            return Answer(council, question, resolved, case.verdict, case.reasons, case.cites, assumed)
+            return Answer(council, question, resolved, case.verdict, case.reasons, case.cites, assumed, index)
     name = corpus.councils[council].name
     return Answer(council, question, resolved, "not-covered",
                   (f"{name}'s protocol does not address this question in these circumstances.",),

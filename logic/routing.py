@@ -18,6 +18,7 @@ from logic.decisions import (
     CatalogueEntry,
     ParameterError,
     assumptions,
+    check_catalogue_topics,
     check_council,
     load_catalogue,
     load_council_cases,
@@ -26,7 +27,11 @@ from logic.decisions import (
     when_matches,
 )
 
-STEP_KEYS = {"actor", "action", "within", "condition", "cites"}
+STEP_KEYS = {"actor", "action", "within", "also_within", "condition", "cites", "recipients", "parallel"}
+RECIPIENT_KEYS = {"role", "how"}
+# How a step reaches someone besides the person acting: the step goes to them, they are copied in,
+# they are told (in parallel, not as the next step), or they are kept informed as it goes on.
+RECIPIENT_HOW = {"sent": "to", "copied": "copied to", "told": "told", "kept-informed": "kept informed"}
 CASE_KEYS = {"when", "steps", "not_covered", "note"}
 WORKING_DAYS_RULE = ("working days are Monday to Friday, excluding bank holidays in England and Wales "
                      "(the `holidays` library, UK subdivision ENG)")
@@ -43,12 +48,32 @@ class TimeLimit:
 
 
 @dataclass(frozen=True)
+class OtherLimit:
+    """A second time limit in the same clause, with when it applies ("if the concern was sent by email")."""
+
+    limit: TimeLimit
+    applies: str
+
+    def __str__(self) -> str:
+        return f"{self.limit} {self.applies}"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    role: str
+    how: str  # a key of RECIPIENT_HOW
+
+
+@dataclass(frozen=True)
 class Step:
     actor: str
     action: str
     cites: tuple[str, ...]
     within: TimeLimit | None = None
     condition: str = ""
+    recipients: tuple[Recipient, ...] = ()
+    other_limits: tuple[OtherLimit, ...] = ()
+    parallel: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,8 +85,22 @@ class RouteCase:
 
 
 @dataclass(frozen=True)
+class TitledRecipient:
+    role: str
+    label: str  # the council's own title
+    how: str
+
+    def as_dict(self) -> dict:
+        return {"role": self.role, "label": self.label, "how": self.how}
+
+
+@dataclass(frozen=True)
 class RouteStep:
-    """A step as answered: the actor shown with the council's own title."""
+    """A step as answered: the actor (the person acting) and anyone it reaches, with the council's own titles.
+
+    ``parallel`` marks a step that happens at the same time as the one before it, not after it
+    (Maldon 5.1: the councillor tells their Group Leader and the officer tells the Head of Paid Service).
+    """
 
     number: int
     actor: str
@@ -71,6 +110,29 @@ class RouteStep:
     cites: tuple[str, ...]
     condition: str = ""
     time_limit: TimeLimit | None = None
+    recipients: tuple[TitledRecipient, ...] = ()
+    other_limits: tuple[OtherLimit, ...] = ()
+    parallel: bool = False
+
+    def recipients_as(self, *hows: str) -> tuple[TitledRecipient, ...]:
+        return tuple(r for r in self.recipients if r.how in hows)
+
+    @property
+    def reaches(self) -> str:
+        """Everyone the step reaches besides the actor, in words: "to Director or Chief Executive; copied to
+        Monitoring Officer". Several people a step is sent to are alternatives ("or"); several people
+        copied in, told or kept informed all are ("and")."""
+        parts = []
+        for how, phrase in RECIPIENT_HOW.items():
+            labels = [r.label for r in self.recipients if r.how == how]
+            if labels:
+                parts.append(f"{phrase} " + (" or " if how == "sent" else " and ").join(labels))
+        return "; ".join(parts)
+
+    @property
+    def limits_text(self) -> str:
+        """Every time limit of the step ("7 days; 3 working days if the concern was sent by email")."""
+        return "; ".join([self.within] * bool(self.within) + [str(o) for o in self.other_limits])
 
 
 @dataclass(frozen=True)
@@ -93,7 +155,9 @@ class Route:
             "council": self.council, "scenario": self.scenario, "params": self.params,
             "covered": self.covered, "assumptions": list(self.assumptions),
             "steps": [{"actor": s.actor, "actor_label": s.actor_label, "action": s.action,
-                       "within": s.within, "condition": s.condition, "cites": list(s.cites)}
+                       "within": s.within, "other_limits": [str(o) for o in s.other_limits],
+                       "condition": s.condition, "parallel": s.parallel,
+                       "recipients": [r.as_dict() for r in s.recipients], "cites": list(s.cites)}
                       for s in self.steps],
             "note": self.note,
         }
@@ -117,6 +181,38 @@ def _parse_within(raw, ctx: CaseContext) -> TimeLimit | None:
     return None
 
 
+def _parse_other_limits(raw, ctx: CaseContext) -> tuple[OtherLimit, ...]:
+    """``also_within: [{working_days: 3, applies: if the concern was sent by email}]``."""
+    out = []
+    for item in raw or []:
+        if not isinstance(item, dict) or not str(item.get("applies") or "").strip():
+            ctx.problem(f"also_within entry {item!r:.60} needs a time limit and 'applies'.",
+                        "Write also_within: [{working_days: 3, applies: if the concern was sent by email}].")
+            continue
+        limit = _parse_within({k: v for k, v in item.items() if k != "applies"}, ctx)
+        if limit:
+            out.append(OtherLimit(limit, str(item["applies"]).strip()))
+    return tuple(out)
+
+
+def _parse_recipients(raw, ctx: CaseContext) -> tuple[Recipient, ...]:
+    """``recipients: [{role: monitoring-officer, how: copied}]``; ``how`` defaults to ``sent``."""
+    out = []
+    for item in raw or []:
+        if not isinstance(item, dict):
+            ctx.problem("each recipient must be a mapping with role and how.")
+            continue
+        for key in sorted(set(map(str, item)) - RECIPIENT_KEYS):
+            ctx.problem(f"unknown key '{key}' in a recipient.", f"Use only: {', '.join(sorted(RECIPIENT_KEYS))}.")
+        role, how = str(item.get("role", "")), str(item.get("how", "sent"))
+        if role not in ctx.corpus.roles:
+            ctx.problem(f"unknown recipient role '{role}'.", "Use a slug from content/roles.yaml.")
+        if how not in RECIPIENT_HOW:
+            ctx.problem(f"recipient 'how' is '{how}'.", f"Use one of: {', '.join(RECIPIENT_HOW)}.")
+        out.append(Recipient(role, how))
+    return tuple(out)
+
+
 def _parse_case(raw: dict, ctx: CaseContext) -> RouteCase:
     for key in sorted(set(map(str, raw)) - CASE_KEYS):
         ctx.problem(f"unknown key '{key}' in a case.", f"Use only: {', '.join(sorted(CASE_KEYS))}.")
@@ -137,10 +233,15 @@ def _parse_case(raw: dict, ctx: CaseContext) -> RouteCase:
             ctx.problem(f"unknown role '{actor}'.", "Use a slug from content/roles.yaml.")
         if not str(item.get("action", "")).strip():
             ctx.problem("a step needs an action.")
+        if item.get("parallel") and not steps:
+            ctx.problem("the first step cannot be parallel to the one before it.")
         steps.append(Step(actor=actor, action=str(item.get("action", "")).strip(),
                           cites=ctx.check_cites(item.get("cites"), required=True),
                           within=_parse_within(item.get("within"), ctx),
-                          condition=str(item.get("condition") or "")))
+                          condition=str(item.get("condition") or ""),
+                          recipients=_parse_recipients(item.get("recipients"), ctx),
+                          other_limits=_parse_other_limits(item.get("also_within"), ctx),
+                          parallel=item.get("parallel") is True))
     if not steps:
         ctx.problem("a covered case needs steps.", "Add steps, or write not_covered: <note>.")
     return RouteCase(when, tuple(steps), True, str(raw.get("note") or ""))
@@ -148,6 +249,7 @@ def _parse_case(raw: dict, ctx: CaseContext) -> RouteCase:
 
 def load_routing(corpus: Corpus, problems: list[Problem]) -> RoutingData:
     catalogue = load_catalogue(corpus.root / "route-catalogue.yaml", corpus.root, problems)
+    check_catalogue_topics(catalogue, corpus, corpus.root / "route-catalogue.yaml", problems)
     answers = load_council_cases("routes.yaml", catalogue, corpus, problems, _parse_case)
     return RoutingData(catalogue, answers)
 
@@ -159,11 +261,30 @@ def _not_covered_note(council_name: str) -> str:
 def titled_steps(corpus: Corpus, council: str, case: RouteCase) -> tuple[RouteStep, ...]:
     """A case's steps numbered and shown with the council's own titles for each role."""
     council_obj = corpus.councils[council]
+
+    def title(role: str) -> str:
+        return council_obj.title_for(role, corpus.roles)
+
     return tuple(
-        RouteStep(number=i, actor=s.actor, actor_label=council_obj.title_for(s.actor, corpus.roles),
+        RouteStep(number=i, actor=s.actor, actor_label=title(s.actor),
                   action=s.action, within=str(s.within) if s.within else None, cites=s.cites,
-                  condition=s.condition, time_limit=s.within)
+                  condition=s.condition, time_limit=s.within,
+                  recipients=tuple(TitledRecipient(r.role, title(r.role), r.how) for r in s.recipients),
+                  other_limits=s.other_limits, parallel=s.parallel)
         for i, s in enumerate(case.steps, 1))
+
+
+def route_in_words(steps) -> str:
+    """The route as one line: "Member (to Director; copied to Monitoring Officer) → Director".
+
+    Parallel steps are joined with " + " (they happen at the same time, not one after the other).
+    """
+    out = ""
+    for step in steps:
+        reaches = f" ({step.reaches})" if step.recipients else ""
+        joiner = " + " if step.parallel else " → "
+        out += (joiner if out else "") + step.actor_label + reaches
+    return out
 
 
 def cites_of_steps(steps) -> tuple[str, ...]:
@@ -220,14 +341,20 @@ def add_time_limit(start: dt.date, limit: TimeLimit) -> dt.date:
 
 
 def deadlines(route_answer: Route, start: dt.date) -> list[tuple[RouteStep, dt.date | None]]:
-    """Each step with its deadline, counting each step's limit from the previous deadline."""
+    """Each step with its deadline, counting each step's limit from the previous deadline.
+
+    A parallel step runs alongside the step before it, so its limit counts from the same day.
+    """
     if not isinstance(start, dt.date):
         raise ParameterError("start must be a date")
-    out, current = [], start
+    out, current, step_began = [], start, start
     for step in route_answer.steps:
+        if not step.parallel:
+            step_began = current
         if step.time_limit:
-            current = add_time_limit(current, step.time_limit)
-            out.append((step, current))
+            due = add_time_limit(step_began, step.time_limit)
+            current = max(current, due)
+            out.append((step, due))
         else:
             out.append((step, None))
     return out
@@ -242,8 +369,9 @@ def side_by_side(corpus: Corpus, routes: list[Route]) -> list[dict]:
             "Council": council.short_name,
             "Covered": "Yes" if answer.covered else "Not covered",
             "First go to": answer.steps[0].actor_label if answer.steps else "—",
-            "Route": " → ".join(s.actor_label for s in answer.steps) or answer.note,
-            "Time limits": "; ".join(f"{s.actor_label}: {s.within}" for s in answer.steps if s.within) or "None stated",
+            "Route": route_in_words(answer.steps) or answer.note,
+            "Time limits": "; ".join(f"{s.actor_label}: {s.limits_text}" for s in answer.steps if s.limits_text)
+                           or "None stated",
             "Clauses": ", ".join(answer.cites) or "—",
         })
     return rows

@@ -48,8 +48,20 @@ def test_route_json_contract(capsys):
     assert code == 0
     assert {"council", "scenario", "covered", "steps", "note"} <= set(data)
     assert data["steps"][0] == {"actor": "corporate-director", "actor_label": "Corporate Director",
-                                "action": data["steps"][0]["action"], "within": None, "condition": "",
-                                "cites": ["allerdale:10.1"]}
+                                "action": data["steps"][0]["action"], "within": None, "other_limits": [],
+                                "condition": "", "parallel": False, "recipients": [], "cites": ["allerdale:10.1"]}
+
+
+def test_route_json_names_who_is_copied_in(capsys):
+    """Thurrock 13.1: a formal complaint goes to the relevant Director or the Chief Executive, copied to the MO."""
+    code, out, _ = run(capsys, "route", "member-concern-about-officer", "--council", "thurrock",
+                       "--set", "stage=formal", "--json")
+    first = json.loads(out)["steps"][0]
+    assert code == 0 and first["actor"] == "member"
+    assert first["recipients"] == [
+        {"role": "director", "label": "Director", "how": "sent"},
+        {"role": "chief-executive", "label": "Chief Executive", "how": "sent"},
+        {"role": "monitoring-officer", "label": "Monitoring Officer", "how": "copied"}]
 
 
 def test_route_dot_output(capsys):

@@ -135,3 +135,81 @@ def test_svg_render_when_dot_binary_present(model):
 def test_renderer_absent_is_detected(monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)
     assert renderer_available() is False
+
+
+# ------------------------------------------------------------------ people copied in, told, and parallel steps
+
+
+def _route_from_yaml(model, tmp_path, steps_yaml: str):
+    """Evaluate a one-case route written in YAML for a copy of the bundled content (no repo files change)."""
+    import shutil
+
+    from logic.model import load_model
+
+    root = tmp_path / "content"
+    shutil.copytree(model.corpus.root, root)
+    path = root / "maldon" / "routes.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("party-group-advice-difficulty:")
+    end = text.index("\n\n", start)
+    path.write_text(text[:start] + "party-group-advice-difficulty:\n  - steps:\n" + steps_yaml + text[end:],
+                    encoding="utf-8")
+    copy = load_model(root)
+    return copy, route(copy.corpus, copy.routing, "party-group-advice-difficulty", "maldon")
+
+
+def test_recipients_are_shown_with_the_councils_titles_and_in_words(model):
+    answer = route(model.corpus, model.routing, "member-concern-about-officer", "thurrock", {"stage": "formal"})
+    first = answer.steps[0]
+    assert first.actor == "member"
+    assert [(r.role, r.how) for r in first.recipients] == [
+        ("director", "sent"), ("chief-executive", "sent"), ("monitoring-officer", "copied")]
+    assert first.reaches == "to Director or Chief Executive; copied to Monitoring Officer"
+
+
+def test_flowchart_draws_a_copied_in_person_as_their_own_dashed_box(model):
+    answer = route(model.corpus, model.routing, "member-concern-about-officer", "thurrock", {"stage": "formal"})
+    dot = route_dot(model, answer)
+    assert re.search(r'route_s1_r0 \[label="Monitoring Officer" shape=box style="rounded,dashed"\]', dot)
+    assert re.search(r'route_s1 -> route_s1_r0 \[label="copied to"', dot)
+    assert "To: Director or Chief Executive" in dot
+
+
+def test_parallel_step_leaves_from_the_same_place_and_counts_time_from_the_same_day(model, tmp_path):
+    copy, answer = _route_from_yaml(model, tmp_path, """\
+      - actor: member
+        action: Tells their Group Leader.
+        recipients: [{role: group-leader, how: told}]
+        within: {days: 7}
+        cites: [maldon:5.1]
+      - actor: officer
+        parallel: true
+        action: Tells the Head of Paid Service.
+        within: {days: 3}
+        recipients: [{role: head-of-paid-service, how: told}]
+        cites: [maldon:5.1]
+      - actor: group-leader
+        action: Considers the implications.
+        within: {days: 2}
+        cites: [maldon:5.1]
+""")
+    assert [s.parallel for s in answer.steps] == [False, True, False]
+    dot = route_dot(copy, answer)
+    assert "start -> route_s1 " in dot and "start -> route_s2 " in dot  # both start at once
+    assert 'label="At the same time"' in dot
+    dated = [due for _, due in deadlines(answer, dt.date(2026, 11, 2))]  # Monday
+    # 7 and 3 days both count from 2 Nov; the next step counts from the later of the two (9 Nov).
+    assert dated == [dt.date(2026, 11, 9), dt.date(2026, 11, 5), dt.date(2026, 11, 11)]
+
+
+def test_a_second_time_limit_in_the_same_clause_is_kept(model, tmp_path):
+    _, answer = _route_from_yaml(model, tmp_path, """\
+      - actor: officer
+        action: Responds to the member.
+        within: {days: 7}
+        also_within: [{working_days: 3, applies: if the concern was sent by email}]
+        cites: [maldon:dr-2.2]
+""")
+    step = answer.steps[0]
+    assert step.limits_text == "7 days; 3 working days if the concern was sent by email"
+    assert answer.as_dict()["steps"][0]["other_limits"] == ["3 working days if the concern was sent by email"]

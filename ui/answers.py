@@ -48,12 +48,14 @@ def show_route_steps(corpus: Corpus, answer: Route, start: dt.date | None = None
     dates = {s.number: d for s, d in deadlines(answer, start)} if start else {}
     lines = []
     for step in answer.steps:
-        condition = f"_{escape_markdown(step.condition)}:_ " if step.condition else ""
-        limit = f" **Within {step.within}**" if step.within else ""
+        condition = "".join(f"_{escape_markdown(c)}:_ " for c in ("At the same time" * step.parallel, step.condition)
+                            if c)
+        limit = f" **Within {escape_markdown(step.limits_text)}**" if step.limits_text else ""
         if dates.get(step.number):
             limit += f" (by {dates[step.number]:%A %d %B %Y})"
         cites = ", ".join(clause_link(c) for c in step.cites)
-        lines.append(f"{step.number}. {condition}**{escape_markdown(step.actor_label)}**: "
+        reaches = f" ({escape_markdown(step.reaches)})" if step.recipients else ""
+        lines.append(f"{step.number}. {condition}**{escape_markdown(step.actor_label)}**{reaches}: "
                      f"{escape_markdown(step.action)}{limit} · {cites}")
     st.markdown("\n".join(lines))
     if answer.note:

@@ -11,7 +11,8 @@ from logic.routing import Route
 def route_alt_text(answer: Route) -> str:
     if not answer.covered:
         return "Flowchart: not covered by this protocol."
-    steps = "; ".join(f"step {s.number}, {s.actor_label}" for s in answer.steps)
+    steps = "; ".join(f"step {s.number}, {s.actor_label}" + (f" ({s.reaches})" if s.recipients else "")
+                      for s in answer.steps)
     return f"Flowchart of the route: {steps}. The same steps are listed as text on this page."
 
 

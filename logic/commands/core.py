@@ -73,9 +73,11 @@ def route_command(args):
     if not answer.covered:
         lines.append(f"Not covered by this protocol. {answer.note}")
     for step in answer.steps:
-        within = f" (within {step.within})" if step.within else ""
-        cond = f"{step.condition}: " if step.condition else ""
-        lines.append(f"{step.number}. {cond}{step.actor_label}: {step.action}{within} [{', '.join(step.cites)}]")
+        within = f" (within {step.limits_text})" if step.limits_text else ""
+        cond = "".join(f"{c}: " for c in ("At the same time" * step.parallel, step.condition) if c)
+        reaches = f" ({step.reaches})" if step.recipients else ""
+        lines.append(f"{step.number}. {cond}{step.actor_label}{reaches}: {step.action}{within} "
+                     f"[{', '.join(step.cites)}]")
     if answer.covered and answer.note:
         lines.append(answer.note)
     emit(args, answer.as_dict(), "\n".join(lines))
