@@ -166,7 +166,7 @@ def _answer_lines(result: Route | Answer) -> list[str]:
         return lines
     if not result.covered:
         return [f"**Not covered.** {result.note}"]
-    lines = []
+    lines = [f"Scope: {result.scope}", ""] if result.scope else []
     for step in result.steps:
         extras = [c for c in ("at the same time as the step before" * step.parallel, step.condition) if c]
         reaches = f" ({step.reaches})" if step.recipients else ""
@@ -233,11 +233,11 @@ def audit_markdown(model: Model, slug: str, audit_dir: Path = AUDIT_DIR) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def write_audit(model: Model, audit_dir: Path = AUDIT_DIR) -> dict[str, Path]:
-    """Write ``<audit_dir>/<slug>.md`` for every council (verdicts read from beside them); returns the paths."""
+def write_audit(model: Model, audit_dir: Path = AUDIT_DIR, councils=None) -> dict[str, Path]:
+    """Write ``<audit_dir>/<slug>.md`` for every council, or the ones named (verdicts read from beside them)."""
     audit_dir.mkdir(parents=True, exist_ok=True)
     written = {}
-    for slug in model.corpus.councils:
+    for slug in councils or model.corpus.councils:
         path = audit_dir / f"{slug}.md"
         path.write_text(audit_markdown(model, slug, audit_dir), encoding="utf-8")
         written[slug] = path

@@ -74,7 +74,7 @@ from logic.content import Clause, ContentError, Corpus, Problem, _rel, check_key
 from logic.decisions import ParameterError, lookup, resolve_params
 from logic.model import Model
 from logic.permissions import Answer, ask
-from logic.routing import Route, cites_of_steps, route, route_in_words
+from logic.routing import Route, cites_of_steps, route, route_in_words, with_scope
 from logic.safe_text import clip
 
 NOT_COVERED = "not covered"
@@ -265,14 +265,14 @@ def _first_step(answer: Route) -> DifferenceCell:
     first = answer.steps[0]
     reaches = f" ({first.reaches})" if first.recipients else ""
     action = _ACTION_SENTENCE_BREAK.split(first.action, 1)[0]
-    return DifferenceCell(f"{first.actor_label}{reaches}: {action}", first.cites)
+    return DifferenceCell(with_scope(answer, f"{first.actor_label}{reaches}: {action}"), first.cites)
 
 
 def _actors(answer: Route) -> DifferenceCell:
     """Everyone in the route in order, with whom each step copies in or tells; one actor taking two
     steps in a row is named once."""
     steps = [next(group) for _, group in groupby(answer.steps, key=lambda s: (s.actor, s.recipients))]
-    return DifferenceCell(route_in_words(steps), answer.cites)
+    return DifferenceCell(with_scope(answer, route_in_words(steps)), answer.cites)
 
 
 def _time_limits(answer: Route) -> DifferenceCell:

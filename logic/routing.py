@@ -32,7 +32,7 @@ RECIPIENT_KEYS = {"role", "how"}
 # How a step reaches someone besides the person acting: the step goes to them, they are copied in,
 # they are told (in parallel, not as the next step), or they are kept informed as it goes on.
 RECIPIENT_HOW = {"sent": "to", "copied": "copied to", "told": "told", "kept-informed": "kept informed"}
-CASE_KEYS = {"when", "steps", "not_covered", "note"}
+CASE_KEYS = {"when", "steps", "not_covered", "note", "scope"}
 WORKING_DAYS_RULE = ("working days are Monday to Friday, excluding bank holidays in England and Wales "
                      "(the `holidays` library, UK subdivision ENG)")
 
@@ -82,6 +82,9 @@ class RouteCase:
     steps: tuple[Step, ...]
     covered: bool
     note: str = ""
+    # Where the text's route is narrower than the situation ("Only where the difficulty concerns advice
+    # to a party group"): shown with every summary of the route, so no card or table drops it.
+    scope: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ class Route:
     note: str
     assumptions: tuple[str, ...] = ()
     case_index: int | None = None
+    scope: str = ""
 
     @property
     def cites(self) -> tuple[str, ...]:
@@ -159,7 +163,7 @@ class Route:
                        "condition": s.condition, "parallel": s.parallel,
                        "recipients": [r.as_dict() for r in s.recipients], "cites": list(s.cites)}
                       for s in self.steps],
-            "note": self.note,
+            "note": self.note, "scope": self.scope,
         }
 
 
@@ -244,7 +248,7 @@ def _parse_case(raw: dict, ctx: CaseContext) -> RouteCase:
                           parallel=item.get("parallel") is True))
     if not steps:
         ctx.problem("a covered case needs steps.", "Add steps, or write not_covered: <note>.")
-    return RouteCase(when, tuple(steps), True, str(raw.get("note") or ""))
+    return RouteCase(when, tuple(steps), True, str(raw.get("note") or ""), str(raw.get("scope") or "").strip())
 
 
 def load_routing(corpus: Corpus, problems: list[Problem]) -> RoutingData:
@@ -287,6 +291,11 @@ def route_in_words(steps) -> str:
     return out
 
 
+def with_scope(answer: Route, summary: str) -> str:
+    """A route's one-line summary, led by its scope where the text's route is narrower than the situation."""
+    return f"{answer.scope}: {summary}" if answer.scope and summary else summary
+
+
 def cites_of_steps(steps) -> tuple[str, ...]:
     """The clauses a run of steps cites, each once, in order."""
     return tuple(dict.fromkeys(c for step in steps for c in step.cites))
@@ -306,7 +315,7 @@ def route(corpus: Corpus, data: RoutingData, scenario: str, council: str,
         if not case.covered:
             return Route(council, scenario, resolved, False, (), case.note, assumed, index)
         return Route(council, scenario, resolved, True, titled_steps(corpus, council, case), case.note, assumed,
-                     index)
+                     index, case.scope)
     return Route(council, scenario, resolved, False, (), _not_covered_note(council_obj.name), assumed)
 
 
@@ -369,7 +378,7 @@ def side_by_side(corpus: Corpus, routes: list[Route]) -> list[dict]:
             "Council": council.short_name,
             "Covered": "Yes" if answer.covered else "Not covered",
             "First go to": answer.steps[0].actor_label if answer.steps else "—",
-            "Route": route_in_words(answer.steps) or answer.note,
+            "Route": with_scope(answer, route_in_words(answer.steps)) or answer.note,
             "Time limits": "; ".join(f"{s.actor_label}: {s.limits_text}" for s in answer.steps if s.limits_text)
                            or "None stated",
             "Clauses": ", ".join(answer.cites) or "—",

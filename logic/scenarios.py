@@ -14,7 +14,7 @@ from logic.content import Corpus, Problem, _rel, read_yaml
 from logic.decisions import ParameterError, resolve_params
 from logic.export import Block
 from logic.permissions import VERDICT_LABELS, Answer, RuleData, ask
-from logic.routing import Route, RoutingData, route
+from logic.routing import Route, RoutingData, route, route_in_words, with_scope
 
 SCENARIO_KEYS = {"slug", "title", "audience", "situation", "prompt", "routes", "questions"}
 AUDIENCES = {"councillors", "officers", "trainers", "governance"}
@@ -127,7 +127,7 @@ def summary(result: Route | Answer) -> str:
         return result.verdict_label
     if not result.covered:
         return NOT_COVERED
-    return " → ".join(s.actor_label for s in result.steps)
+    return with_scope(result, route_in_words(result.steps))
 
 
 def quiz(model, scenario: Scenario, council: str) -> list[QuizQuestion]:

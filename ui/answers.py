@@ -45,6 +45,8 @@ def show_route_steps(corpus: Corpus, answer: Route, start: dt.date | None = None
     if not answer.covered:
         st.info(f"**Not covered by this protocol.** {escape_markdown(answer.note)}", icon=VERDICT_ICONS["not-covered"])
         return
+    if answer.scope:
+        st.markdown(f"**Applies:** {escape_markdown(answer.scope)}")
     dates = {s.number: d for s, d in deadlines(answer, start)} if start else {}
     lines = []
     for step in answer.steps:

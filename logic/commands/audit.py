@@ -33,7 +33,7 @@ def audit_command(args):
         return EXIT_OK
     counts = {slug: verdict_counts(model, slug, args.audit_dir) for slug in councils}
     problems = {slug: verdict_problems(model, slug, args.audit_dir) for slug in councils}
-    written = {} if args.check else write_audit(model, args.audit_dir)
+    written = {} if args.check else write_audit(model, args.audit_dir, councils)
     lines = [f"{slug}: {c['answers']} answers; " + ", ".join(f"{k} {v}" for k, v in c.items() if k != "answers")
              for slug, c in counts.items()]
     lines += [f"  {slug}: {p}" for slug, found in problems.items() for p in found[:20]]
