@@ -31,6 +31,14 @@ def test_named_case(model, council, case):
         assert answer.covered is expect.get("covered", True), answer.note
         if "actors" in expect:
             assert [s.actor for s in answer.steps] == expect["actors"]
+        if "recipients" in expect:  # [[role, how], ...] over every step, in order
+            assert [[r.role, r.how] for s in answer.steps for r in s.recipients] == expect["recipients"]
+        if "parallel" in expect:  # the step numbers that run alongside the step before
+            assert [s.number for s in answer.steps if s.parallel] == expect["parallel"]
+        if "scope" in expect:
+            assert expect["scope"] in answer.scope
+        if "limits" in expect:  # every time limit in words, e.g. ["7 days; 3 working days if ..."]
+            assert [s.limits_text for s in answer.steps if s.limits_text] == expect["limits"]
         cited = {c for s in answer.steps for c in s.cites}
         if not answer.covered:
             assert not cited
@@ -38,6 +46,8 @@ def test_named_case(model, council, case):
         answer = ask(model.corpus, model.rules, case["ask"], council, params)
         assert answer.verdict == _normalise(expect["verdict"]), answer.reasons
         cited = set(answer.cites)
+        for words in expect.get("reasons_mention", []):
+            assert any(words in reason for reason in answer.reasons), answer.reasons
     assert set(expect.get("cites", [])) <= cited
     assert all(c.startswith(f"{council}:") for c in cited)
 
