@@ -35,6 +35,9 @@ from logic.routing import Route, route
 AUDIT_DIR = Path(__file__).resolve().parent.parent / "audit"
 VERDICTS = ("correct", "corrected", "defensible", "wrong")
 NEEDS_NOTE = ("corrected", "defensible", "wrong")
+# Answer fields added after verdicts were first recorded: left out of the fingerprint while empty,
+# so a new optional field does not make every verdict stale.
+LATER_FIELDS = ("note_cites",)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,9 @@ class AuditedAnswer:
         data = self.result.as_dict()
         for shown_elsewhere in ("params", "assumptions"):
             data.pop(shown_elsewhere, None)
+        for field in LATER_FIELDS:
+            if not data.get(field):
+                data.pop(field, None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:10]
 
     @property

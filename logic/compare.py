@@ -71,10 +71,10 @@ from openpyxl.utils import get_column_letter
 from rapidfuzz import fuzz, process
 
 from logic.content import Clause, ContentError, Corpus, Problem, _rel, check_keys, read_yaml
-from logic.decisions import ParameterError, lookup, resolve_params
+from logic.decisions import CatalogueEntry, ParameterError, lookup, resolve_params
 from logic.model import Model
 from logic.permissions import Answer, ask
-from logic.routing import Route, cites_of_steps, route, route_in_words, with_scope
+from logic.routing import Route, cites_of_steps, first_contact, route, route_in_words, with_scope
 from logic.safe_text import clip
 
 NOT_COVERED = "not covered"
@@ -256,26 +256,26 @@ class DifferenceCell:
 _ACTION_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
-def _first_step(answer: Route) -> DifferenceCell:
-    """Who acts first, whom the step reaches, and the first sentence of what they do.
+def _destination(answer: Route, entry: CatalogueEntry) -> DifferenceCell:
+    """Where it goes: whom the person asking goes to first, and whom that first approach copies in.
 
-    The action, not the actor alone, because routes often start with the person asking
-    ("Member: Makes the formal complaint to the Leader of the Council").
+    Not the person acting: routes often start with the person asking ("Member: makes the formal
+    complaint to ..."), and the question is where the matter goes.
     """
-    first = answer.steps[0]
-    reaches = f" ({first.reaches})" if first.recipients else ""
-    action = _ACTION_SENTENCE_BREAK.split(first.action, 1)[0]
-    return DifferenceCell(with_scope(answer, f"{first.actor_label}{reaches}: {action}"), first.cites)
+    contact = first_contact(answer, entry.asker_for(answer.params))
+    if contact is None:
+        return DifferenceCell(NOT_COVERED)
+    return DifferenceCell(with_scope(answer, contact.in_words), contact.step.cites)
 
 
-def _actors(answer: Route) -> DifferenceCell:
+def _actors(answer: Route, entry: CatalogueEntry) -> DifferenceCell:
     """Everyone in the route in order, with whom each step copies in or tells; one actor taking two
     steps in a row is named once."""
     steps = [next(group) for _, group in groupby(answer.steps, key=lambda s: (s.actor, s.recipients))]
     return DifferenceCell(with_scope(answer, route_in_words(steps)), answer.cites)
 
 
-def _time_limits(answer: Route) -> DifferenceCell:
+def _time_limits(answer: Route, entry: CatalogueEntry) -> DifferenceCell:
     limited = [s for s in answer.steps if s.limits_text]
     if not limited:
         return DifferenceCell("no time limit stated", answer.cites)
@@ -288,8 +288,8 @@ def _verdict(answer: Answer) -> DifferenceCell:
 
 
 # How a row turns an engine's answer into one cell; a row names one of these in `summary`.
-ROUTE_SUMMARIES: dict[str, Callable[[Route], DifferenceCell]] = {
-    "first-step": _first_step, "actors": _actors, "time-limits": _time_limits}
+ROUTE_SUMMARIES: dict[str, Callable[[Route, CatalogueEntry], DifferenceCell]] = {
+    "destination": _destination, "actors": _actors, "time-limits": _time_limits}
 QUESTION_SUMMARIES: dict[str, Callable[[Answer], DifferenceCell]] = {"verdict": _verdict}
 
 
@@ -373,7 +373,8 @@ def load_difference_specs(model: Model) -> list[DifferenceSpec]:
 def _cell(model: Model, spec: DifferenceSpec, council: str) -> DifferenceCell:
     if spec.kind == "route":
         answer = route(model.corpus, model.routing, spec.entry, council, spec.params)
-        return ROUTE_SUMMARIES[spec.summary](answer) if answer.covered else DifferenceCell(NOT_COVERED)
+        entry = model.routing.catalogue[spec.entry]
+        return ROUTE_SUMMARIES[spec.summary](answer, entry) if answer.covered else DifferenceCell(NOT_COVERED)
     answer = ask(model.corpus, model.rules, spec.entry, council, spec.params)
     return QUESTION_SUMMARIES[spec.summary](answer) if answer.verdict != "not-covered" else DifferenceCell(NOT_COVERED)
 

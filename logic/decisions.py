@@ -46,6 +46,13 @@ class CatalogueEntry:
     # The topics of topics.yaml this situation or question is about: every covered answer cites at
     # least one clause tagged with one of them, so coverage and answers cannot contradict each other.
     topics: tuple[str, ...] = ()
+    # Who is asking: a role slug, or the name of the parameter whose value is that role
+    # ("party" for a personal relationship). "" when the question is asked about others.
+    asker: str = ""
+    asker_param: str = ""
+
+    def asker_for(self, params: dict[str, str]) -> str:
+        return params.get(self.asker_param, "") if self.asker_param else self.asker
 
 
 def normalise(value: Any) -> str:
@@ -80,9 +87,14 @@ def load_catalogue(path: Path, root: Path, problems: list[Problem]) -> dict[str,
             if default not in values:
                 problems.append(Problem(rel, f"'{slug}': default '{default}' of '{name}' is not one of its values."))
             params[str(name)] = Param(str(name), str(spec.get("prompt", name)), default, values)
+        asker = entry.get("asker") or ""
+        asker_param = str(asker.get("param", "")) if isinstance(asker, dict) else ""
+        if asker_param and asker_param not in params:
+            problems.append(Problem(rel, f"'{slug}': asker names unknown parameter '{asker_param}'."))
         catalogue[str(slug)] = CatalogueEntry(str(slug), str(entry["label"]),
                                               str(entry.get("question", entry["label"])), params,
-                                              tuple(str(t) for t in entry.get("topics") or ()))
+                                              tuple(str(t) for t in entry.get("topics") or ()),
+                                              "" if isinstance(asker, dict) else str(asker), asker_param)
     return catalogue
 
 
@@ -97,6 +109,12 @@ def check_catalogue_topics(catalogue: dict[str, CatalogueEntry], corpus: Corpus,
             if topic not in corpus.topics:
                 problems.append(Problem(rel, f"'{entry.slug}': unknown topic '{topic}'.",
                                         "Use a slug from content/topics.yaml."))
+        askers = ([entry.asker] if entry.asker else
+                  list(entry.params[entry.asker_param].values) if entry.asker_param in entry.params else [])
+        for role in askers:
+            if role not in corpus.roles:
+                problems.append(Problem(rel, f"'{entry.slug}': asker '{role}' is not a role.",
+                                        "Use a role slug from content/roles.yaml (or {param: <name>})."))
 
 
 def lookup(catalogue: dict[str, CatalogueEntry], slug: str, kind: str) -> CatalogueEntry:

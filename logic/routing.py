@@ -32,7 +32,7 @@ RECIPIENT_KEYS = {"role", "how"}
 # How a step reaches someone besides the person acting: the step goes to them, they are copied in,
 # they are told (in parallel, not as the next step), or they are kept informed as it goes on.
 RECIPIENT_HOW = {"sent": "to", "copied": "copied to", "told": "told", "kept-informed": "kept informed"}
-CASE_KEYS = {"when", "steps", "not_covered", "note", "scope"}
+CASE_KEYS = {"when", "steps", "not_covered", "note", "note_cites", "scope"}
 WORKING_DAYS_RULE = ("working days are Monday to Friday, excluding bank holidays in England and Wales "
                      "(the `holidays` library, UK subdivision ENG)")
 
@@ -85,6 +85,8 @@ class RouteCase:
     # Where the text's route is narrower than the situation ("Only where the difficulty concerns advice
     # to a party group"): shown with every summary of the route, so no card or table drops it.
     scope: str = ""
+    # Clauses the note relies on beyond the steps' own (every clause an answer names is cited).
+    note_cites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,10 +151,12 @@ class Route:
     assumptions: tuple[str, ...] = ()
     case_index: int | None = None
     scope: str = ""
+    note_cites: tuple[str, ...] = ()
 
     @property
     def cites(self) -> tuple[str, ...]:
-        return cites_of_steps(self.steps)
+        """Every clause the answer rests on: the steps' cites, then the note's, each once."""
+        return tuple(dict.fromkeys(cites_of_steps(self.steps) + self.note_cites))
 
     def as_dict(self) -> dict:
         return {
@@ -163,7 +167,7 @@ class Route:
                        "condition": s.condition, "parallel": s.parallel,
                        "recipients": [r.as_dict() for r in s.recipients], "cites": list(s.cites)}
                       for s in self.steps],
-            "note": self.note, "scope": self.scope,
+            "note": self.note, "note_cites": list(self.note_cites), "scope": self.scope,
         }
 
 
@@ -224,6 +228,8 @@ def _parse_case(raw: dict, ctx: CaseContext) -> RouteCase:
     if "not_covered" in raw:
         if raw.get("steps"):
             ctx.problem("a case cannot both have steps and be not covered.")
+        if raw.get("note_cites"):
+            ctx.problem("a not-covered case cites nothing.", "Remove its note_cites.")
         return RouteCase(when, (), False, str(raw["not_covered"] or "Not covered by this protocol."))
     steps = []
     for item in raw.get("steps") or []:
@@ -248,7 +254,8 @@ def _parse_case(raw: dict, ctx: CaseContext) -> RouteCase:
                           parallel=item.get("parallel") is True))
     if not steps:
         ctx.problem("a covered case needs steps.", "Add steps, or write not_covered: <note>.")
-    return RouteCase(when, tuple(steps), True, str(raw.get("note") or ""), str(raw.get("scope") or "").strip())
+    return RouteCase(when, tuple(steps), True, str(raw.get("note") or ""), str(raw.get("scope") or "").strip(),
+                     ctx.check_cites(raw.get("note_cites"), required=False))
 
 
 def load_routing(corpus: Corpus, problems: list[Problem]) -> RoutingData:
@@ -291,6 +298,53 @@ def route_in_words(steps) -> str:
     return out
 
 
+@dataclass(frozen=True)
+class FirstContact:
+    """Whom the person asking goes to first: one or more people (alternatives: "the relevant Director or
+    the Chief Executive"), who else that first approach copies in, and the step it rests on."""
+
+    roles: tuple[str, ...]
+    labels: tuple[str, ...]
+    copied: tuple[TitledRecipient, ...]
+    step: RouteStep
+
+    @property
+    def in_words(self) -> str:
+        copied = "; ".join(f"{RECIPIENT_HOW[r.how]} {r.label}" for r in self.copied)
+        return " or ".join(self.labels) + (f" ({copied})" if copied else "")
+
+
+def first_contact(answer: Route, asker: str) -> FirstContact | None:
+    """The first person the asker goes to. None when the route is not covered.
+
+    Steps are read in moments (a step and the steps running alongside it). In the first moment
+    where anyone other than the asker is reached: whom the asker's own step is sent to or tells,
+    if it names them; otherwise the people acting in that moment other than the asker.
+    ``asker`` is a role slug ("member", "officer"), or "" when the question is asked about others.
+    """
+    moments: list[list[RouteStep]] = []
+    for step in answer.steps:
+        if step.parallel and moments:
+            moments[-1].append(step)
+        else:
+            moments.append([step])
+    for moment in moments:
+        for step in moment:
+            reached = step.recipients_as("sent", "told") if step.actor == asker else ()
+            if reached:
+                return FirstContact(tuple(r.role for r in reached), tuple(r.label for r in reached),
+                                    step.recipients_as("copied", "kept-informed"), step)
+        others = list({s.actor: s for s in moment if s.actor != asker}.values())
+        if others:
+            return FirstContact(tuple(s.actor for s in others), tuple(s.actor_label for s in others), (), others[0])
+    return None
+
+
+def roles_in(answer: Route) -> set[str]:
+    """Everyone a route involves: the people acting and everyone their steps reach."""
+    return {s.actor for s in answer.steps} | {r.role for s in answer.steps for r in s.recipients}
+
+
 def with_scope(answer: Route, summary: str) -> str:
     """A route's one-line summary, led by its scope where the text's route is narrower than the situation."""
     return f"{answer.scope}: {summary}" if answer.scope and summary else summary
@@ -315,7 +369,7 @@ def route(corpus: Corpus, data: RoutingData, scenario: str, council: str,
         if not case.covered:
             return Route(council, scenario, resolved, False, (), case.note, assumed, index)
         return Route(council, scenario, resolved, True, titled_steps(corpus, council, case), case.note, assumed,
-                     index, case.scope)
+                     index, case.scope, case.note_cites)
     return Route(council, scenario, resolved, False, (), _not_covered_note(council_obj.name), assumed)
 
 

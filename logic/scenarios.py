@@ -8,20 +8,33 @@ engines, so a change to a council's rules changes the training material with it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from logic.content import Corpus, Problem, _rel, read_yaml
 from logic.decisions import ParameterError, resolve_params
 from logic.export import Block
 from logic.permissions import VERDICT_LABELS, Answer, RuleData, ask
-from logic.routing import Route, RoutingData, route, route_in_words, with_scope
+from logic.routing import (
+    RECIPIENT_HOW,
+    Route,
+    RoutingData,
+    first_contact,
+    roles_in,
+    route,
+    route_in_words,
+    with_scope,
+)
 
 SCENARIO_KEYS = {"slug", "title", "audience", "situation", "prompt", "routes", "questions"}
 AUDIENCES = {"councillors", "officers", "trainers", "governance"}
 NOT_COVERED = "Not covered by this protocol"
 MAX_ROUTE_OPTIONS = 4
-# Steps taken by the councillor or officer concerned themselves; the quiz asks who else is involved.
+# Never offered as a wrong answer about whom to go to: "a member" or "an officer" is nobody in particular.
 SELF_ROLES = ("member", "officer")
+NO_LIMIT = "No time limit is stated"
+# Wrong answers for a time-limit question: limits councils commonly set, minus any this route states.
+COMMON_LIMITS = ("3 working days", "5 working days", "7 days", "10 working days", "14 days", "28 days")
 
 
 @dataclass(frozen=True)
@@ -39,15 +52,6 @@ class Scenario:
     situation: str
     prompt: str
     links: tuple[ScenarioLink, ...]
-
-
-@dataclass(frozen=True)
-class QuizQuestion:
-    prompt: str
-    options: tuple[str, ...]
-    answer: str
-    explanation: str
-    cites: tuple[str, ...]
 
 
 def _parse_links(raw, kind: str, catalogue, rel: str, title: str, problems: list[Problem]) -> list[ScenarioLink]:
@@ -130,38 +134,127 @@ def summary(result: Route | Answer) -> str:
     return with_scope(result, route_in_words(result.steps))
 
 
+@dataclass(frozen=True)
+class QuizQuestion:
+    """One multiple-choice question with exactly one right option.
+
+    ``option_roles`` says which people each option names (for questions about people), so a test can
+    check that no wrong option names anyone the route involves.
+    """
+
+    prompt: str
+    options: tuple[str, ...]
+    answer: str
+    explanation: str
+    cites: tuple[str, ...]
+    kind: str = "verdict"  # verdict | what-if | first-contact | copied | time-limit
+    option_roles: tuple[tuple[str, frozenset[str]], ...] = ()
+
+
+def _assume(assumptions) -> str:
+    return f"(Assume {'; '.join(assumptions)}.)" if assumptions else ""
+
+
+def _verdict_questions(model, link: ScenarioLink, council: str, name: str, result: Answer) -> list[QuizQuestion]:
+    """The verdict as the scenario sets it, and what it becomes when one circumstance changes (if it does)."""
+    question = link_label(model, link)
+    out = [QuizQuestion(f"Under {name}'s protocol: {question} {_assume(result.assumptions)}",
+                        tuple(VERDICT_LABELS.values()), result.verdict_label, " ".join(result.reasons),
+                        result.cites)]
+    entry = model.rules.catalogue[link.slug]
+    for param_name, param in entry.params.items():
+        for value in param.values:
+            if value == link.params[param_name]:
+                continue
+            changed = ask(model.corpus, model.rules, link.slug, council, {**link.params, param_name: value})
+            if changed.verdict != result.verdict:
+                out.append(QuizQuestion(
+                    f"Under {name}'s protocol, and the same question: what if {param.values[value].assumption}?",
+                    tuple(VERDICT_LABELS.values()), changed.verdict_label, " ".join(changed.reasons),
+                    changed.cites, kind="what-if"))
+                return out
+    return out
+
+
+def _distractor_roles(model, council: str, link: ScenarioLink, excluded: set[str], count: int) -> list[str]:
+    """Other posts this council's protocol names, none of them involved in the route: the order is fixed per
+    scenario and council (so a rerun shows the same options) but differs between them."""
+    titles = model.corpus.councils[council].titles
+    candidates = [role for role in titles if role not in excluded and role not in SELF_ROLES]
+    seed = f"{link.slug}|{council}|"
+    candidates.sort(key=lambda role: hashlib.sha256((seed + role).encode()).hexdigest())
+    return candidates[:count]
+
+
+def _people_question(model, council: str, link: ScenarioLink, result: Route, prompt: str, right: tuple[str, ...],
+                     right_label: str, kind: str, explanation: str, cites: tuple[str, ...]) -> QuizQuestion:
+    """A question whose answer is a person (or people who are alternatives, as one option)."""
+    council_obj = model.corpus.councils[council]
+    wrong = _distractor_roles(model, council, link, roles_in(result) | set(right), MAX_ROUTE_OPTIONS - 2)
+    option_roles = [(right_label, frozenset(right))]
+    option_roles += [(council_obj.title_for(role, model.corpus.roles), frozenset({role})) for role in wrong]
+    option_roles.append((NOT_COVERED, frozenset()))
+    option_roles.sort(key=lambda o: (o[0] == NOT_COVERED, o[0].lower()))
+    return QuizQuestion(prompt, tuple(o for o, _ in option_roles), right_label, explanation, cites, kind,
+                        tuple(option_roles))
+
+
+def _not_covered_question(model, council: str, link: ScenarioLink, prompt: str, result: Route) -> QuizQuestion:
+    council_obj = model.corpus.councils[council]
+    wrong = _distractor_roles(model, council, link, set(), MAX_ROUTE_OPTIONS - 1)
+    option_roles = sorted(((council_obj.title_for(r, model.corpus.roles), frozenset({r})) for r in wrong),
+                          key=lambda o: o[0].lower()) + [(NOT_COVERED, frozenset())]
+    return QuizQuestion(prompt, tuple(o for o, _ in option_roles), NOT_COVERED, result.note, (), "first-contact",
+                        tuple(option_roles))
+
+
+def _route_questions(model, link: ScenarioLink, council: str, name: str, result: Route) -> list[QuizQuestion]:
+    """Whom you go to first; who else is copied in or kept informed; the time limit, each only where stated."""
+    entry = model.routing.catalogue[link.slug]
+    asker = entry.asker_for(result.params)
+    situation = entry.label + (f"; assume {'; '.join(result.assumptions)}" if result.assumptions else "")
+    go_first = "whom do you go to first?" if asker else "who deals with it first?"
+    prompt = f"Under {name}'s protocol, {go_first} ({situation}.)"
+    if not result.covered:
+        return [_not_covered_question(model, council, link, prompt, result)]
+    explanation = summary(result)
+    out = []
+    contact = first_contact(result, asker)
+    if contact is not None:
+        out.append(_people_question(model, council, link, result, prompt, contact.roles, " or ".join(contact.labels),
+                                    "first-contact", explanation, contact.step.cites))
+    informed = next((s for s in result.steps if s.recipients_as("copied", "kept-informed")), None)
+    if informed is not None:
+        people = informed.recipients_as("copied", "kept-informed")
+        out.append(_people_question(
+            model, council, link, result,
+            f"Under {name}'s protocol, who else is {RECIPIENT_HOW[people[0].how]} at step {informed.number}? "
+            f"({informed.actor_label}: {informed.action})", tuple(r.role for r in people),
+            " and ".join(r.label for r in people), "copied", explanation, informed.cites))
+    limited = next((s for s in result.steps if s.limits_text), None)
+    if limited is not None:
+        right = f"Within {limited.limits_text}"
+        stated = {str(s.time_limit) for s in result.steps if s.time_limit}
+        stated |= {str(o.limit) for s in result.steps for o in s.other_limits}
+        wrong = [f"Within {limit}" for limit in COMMON_LIMITS if limit not in stated][:MAX_ROUTE_OPTIONS - 2]
+        out.append(QuizQuestion(
+            f"Under {name}'s protocol, what time limit applies at step {limited.number}? "
+            f"({limited.actor_label}: {limited.action})", (*sorted([right, *wrong], key=str.lower), NO_LIMIT),
+            right, explanation, limited.cites, "time-limit"))
+    return out
+
+
 def quiz(model, scenario: Scenario, council: str) -> list[QuizQuestion]:
-    """Multiple-choice questions whose right answers come from the engines."""
+    """Multiple-choice questions whose right answers come from the engines, each with exactly one right option."""
     name = model.corpus.councils[council].short_name
     questions = []
     for link in scenario.links:
         result = outcome(model, link, council)
         if isinstance(result, Answer):
-            questions.append(QuizQuestion(
-                prompt=f"Under {name}'s protocol: {link_label(model, link)} "
-                       f"(Assume {'; '.join(result.assumptions)}.)",
-                options=tuple(VERDICT_LABELS.values()), answer=result.verdict_label,
-                explanation=" ".join(result.reasons), cites=result.cites))
+            questions += _verdict_questions(model, link, council, name, result)
         else:
-            others = [s for s in result.steps if s.actor not in SELF_ROLES]
-            if result.covered and not others:
-                continue  # the protocol names nobody beyond those involved: nothing to ask
-            answer = others[0].actor_label if result.covered else NOT_COVERED
-            questions.append(QuizQuestion(
-                prompt=f"Under {name}'s protocol, who is the first person to involve? ({link_label(model, link)})",
-                options=_route_options(model, council, answer), answer=answer,
-                explanation=summary(result) if result.covered else result.note, cites=result.cites))
+            questions += _route_questions(model, link, council, name, result)
     return questions
-
-
-def _route_options(model, council: str, answer: str) -> tuple[str, ...]:
-    """The right answer, other titles this council uses (in a fixed order), and 'not covered'."""
-    titles = model.corpus.councils[council].titles
-    distractors = [t for role, t in sorted(titles.items()) if role not in SELF_ROLES and t != answer]
-    options = [answer, *distractors[:MAX_ROUTE_OPTIONS - 2]]
-    if answer != NOT_COVERED:
-        options.append(NOT_COVERED)
-    return tuple(sorted(options, key=lambda o: (o == NOT_COVERED, o.lower())))
 
 
 def card_blocks(model, scenario: Scenario) -> list[Block]:

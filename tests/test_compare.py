@@ -341,8 +341,8 @@ def test_members_appoint_senior_officers_only_where_the_text_says_so(model):
 
 def test_bad_differences_file_lists_every_problem(model, tmp_path):
     (tmp_path / "differences.yaml").write_text(
-        "- {id: a, question: q, route: no-such-scenario, summary: first-step}\n"
-        "- {id: b, question: q, ask: share-group-advice, summary: first-step}\n"
+        "- {id: a, question: q, route: no-such-scenario, summary: destination}\n"
+        "- {id: b, question: q, ask: share-group-advice, summary: destination}\n"
         "- {id: c, question: q, route: personal-relationship, ask: share-group-advice, summary: verdict}\n"
         "- {id: d, question: q, route: personal-relationship, params: {party: alien}, summary: actors}\n",
         encoding="utf-8")
@@ -352,7 +352,7 @@ def test_bad_differences_file_lists_every_problem(model, tmp_path):
     messages = [p.message for p in info.value.problems]
     assert len(messages) == 4
     assert "unknown scenario 'no-such-scenario'" in messages[0]
-    assert "summary 'first-step' does not apply to 'ask'" in messages[1]
+    assert "summary 'destination' does not apply to 'ask'" in messages[1]
     assert "exactly one of 'route' or 'ask'" in messages[2]
     assert "'alien' is not a valid party" in messages[3]
 
