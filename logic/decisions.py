@@ -50,6 +50,8 @@ class CatalogueEntry:
     # ("party" for a personal relationship). "" when the question is asked about others.
     asker: str = ""
     asker_param: str = ""
+    # A topic whose every clause bears on this entry: a council with clauses on it must answer from them.
+    answers_topic: str = ""
 
     def asker_for(self, params: dict[str, str]) -> str:
         return params.get(self.asker_param, "") if self.asker_param else self.asker
@@ -94,7 +96,8 @@ def load_catalogue(path: Path, root: Path, problems: list[Problem]) -> dict[str,
         catalogue[str(slug)] = CatalogueEntry(str(slug), str(entry["label"]),
                                               str(entry.get("question", entry["label"])), params,
                                               tuple(str(t) for t in entry.get("topics") or ()),
-                                              "" if isinstance(asker, dict) else str(asker), asker_param)
+                                              "" if isinstance(asker, dict) else str(asker), asker_param,
+                                              str(entry.get("answers_topic") or ""))
     return catalogue
 
 
@@ -109,6 +112,9 @@ def check_catalogue_topics(catalogue: dict[str, CatalogueEntry], corpus: Corpus,
             if topic not in corpus.topics:
                 problems.append(Problem(rel, f"'{entry.slug}': unknown topic '{topic}'.",
                                         "Use a slug from content/topics.yaml."))
+        if entry.answers_topic and entry.answers_topic not in entry.topics:
+            problems.append(Problem(rel, f"'{entry.slug}': answers_topic '{entry.answers_topic}' is not one of "
+                                         "its topics."))
         askers = ([entry.asker] if entry.asker else
                   list(entry.params[entry.asker_param].values) if entry.asker_param in entry.params else [])
         for role in askers:

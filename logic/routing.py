@@ -31,7 +31,10 @@ STEP_KEYS = {"actor", "action", "within", "also_within", "condition", "cites", "
 RECIPIENT_KEYS = {"role", "how"}
 # How a step reaches someone besides the person acting: the step goes to them, they are copied in,
 # they are told (in parallel, not as the next step), or they are kept informed as it goes on.
-RECIPIENT_HOW = {"sent": "to", "copied": "copied to", "told": "told", "kept-informed": "kept informed"}
+RECIPIENT_HOW = {"sent": "to", "copied": "copied to", "told": "tells", "kept-informed": "keeps informed"}
+# The same in a sentence about the step ("Officer (keeps Member informed)"), and about the person reached.
+RECIPIENT_PHRASE = {"sent": "to {}", "copied": "copied to {}", "told": "tells {}", "kept-informed": "keeps {} informed"}
+RECIPIENT_PASSIVE = {"sent": "sent it", "copied": "copied in", "told": "told", "kept-informed": "kept informed"}
 CASE_KEYS = {"when", "steps", "not_covered", "note", "note_cites", "scope"}
 WORKING_DAYS_RULE = ("working days are Monday to Friday, excluding bank holidays in England and Wales "
                      "(the `holidays` library, UK subdivision ENG)")
@@ -99,6 +102,17 @@ class TitledRecipient:
         return {"role": self.role, "label": self.label, "how": self.how}
 
 
+def recipients_in_words(recipients) -> str:
+    """"to Director or Chief Executive; copied to Monitoring Officer": several people a step is sent to are
+    alternatives ("or"); several people copied in, told or kept informed all are ("and")."""
+    parts = []
+    for how, phrase in RECIPIENT_PHRASE.items():
+        labels = [r.label for r in recipients if r.how == how]
+        if labels:
+            parts.append(phrase.format((" or " if how == "sent" else " and ").join(labels)))
+    return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class RouteStep:
     """A step as answered: the actor (the person acting) and anyone it reaches, with the council's own titles.
@@ -127,12 +141,7 @@ class RouteStep:
         """Everyone the step reaches besides the actor, in words: "to Director or Chief Executive; copied to
         Monitoring Officer". Several people a step is sent to are alternatives ("or"); several people
         copied in, told or kept informed all are ("and")."""
-        parts = []
-        for how, phrase in RECIPIENT_HOW.items():
-            labels = [r.label for r in self.recipients if r.how == how]
-            if labels:
-                parts.append(f"{phrase} " + (" or " if how == "sent" else " and ").join(labels))
-        return "; ".join(parts)
+        return recipients_in_words(self.recipients)
 
     @property
     def limits_text(self) -> str:
@@ -310,7 +319,7 @@ class FirstContact:
 
     @property
     def in_words(self) -> str:
-        copied = "; ".join(f"{RECIPIENT_HOW[r.how]} {r.label}" for r in self.copied)
+        copied = recipients_in_words(self.copied)
         return " or ".join(self.labels) + (f" ({copied})" if copied else "")
 
 

@@ -16,7 +16,7 @@ from logic.decisions import ParameterError, resolve_params
 from logic.export import Block
 from logic.permissions import VERDICT_LABELS, Answer, RuleData, ask
 from logic.routing import (
-    RECIPIENT_HOW,
+    RECIPIENT_PASSIVE,
     Route,
     RoutingData,
     first_contact,
@@ -228,7 +228,7 @@ def _route_questions(model, link: ScenarioLink, council: str, name: str, result:
         people = informed.recipients_as("copied", "kept-informed")
         out.append(_people_question(
             model, council, link, result,
-            f"Under {name}'s protocol, who else is {RECIPIENT_HOW[people[0].how]} at step {informed.number}? "
+            f"Under {name}'s protocol, who else is {RECIPIENT_PASSIVE[people[0].how]} at step {informed.number}? "
             f"({informed.actor_label}: {informed.action})", tuple(r.role for r in people),
             " and ".join(r.label for r in people), "copied", explanation, informed.cites))
     limited = next((s for s in result.steps if s.limits_text), None)

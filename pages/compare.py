@@ -19,7 +19,7 @@ from logic.compare import (
 from logic.export import escape_markdown
 from logic.safe_text import clip
 from ui.chrome import show_clause
-from ui.data import content_dir, get_model, shared_wording_pairs
+from ui.data import get_model, shared_wording_pairs
 
 GAP_STYLE = "background-color: #fde2e1; color: #7a1515; font-weight: 600"
 COUNT_STYLES = ["background-color: #e8f0fb", "background-color: #c5d8f5", "background-color: #9dbcec"]
@@ -123,7 +123,7 @@ elif view == "differences":
 
 else:
     st.header("Shared wording")
-    pairs = pairs_between(shared_wording_pairs(str(content_dir())), chosen)
+    pairs = pairs_between(shared_wording_pairs(), chosen)
     st.caption(f"{len(pairs)} pairs of clauses from different councils share near-identical passages, "
                "a sign of common model text. Scores are 0-100 (100 = identical after tidying case and punctuation).")
     for pair in pairs:

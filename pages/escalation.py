@@ -11,8 +11,9 @@ from logic.routing import route, route_all, side_by_side
 from ui.answers import show_route_steps
 from ui.chrome import current_council
 from ui.data import get_model
-from ui.decision_inputs import answer_params, choose_entry, choose_view, seed_from_url, view_from_url, write_url
+from ui.decision_inputs import answer_params, choose_entry, choose_view, view_from_url
 from ui.flowcharts import flowchart, route_alt_text
+from ui.url_state import seed_from_url, write_url
 
 PREFIX = "esc"
 model = get_model()

@@ -8,7 +8,8 @@ from logic.permissions import ask, ask_all, side_by_side
 from ui.answers import show_answer
 from ui.chrome import current_council
 from ui.data import get_model
-from ui.decision_inputs import answer_params, choose_entry, choose_view, seed_from_url, view_from_url, write_url
+from ui.decision_inputs import answer_params, choose_entry, choose_view, view_from_url
+from ui.url_state import seed_from_url, write_url
 
 PREFIX = "may"
 model = get_model()

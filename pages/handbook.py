@@ -6,7 +6,7 @@ from logic.export import escape_markdown
 from logic.links import read_clause_link
 from logic.overview import handbook_sections
 from ui.chrome import current_council, show_clause
-from ui.data import content_dir, get_model, handbook_markdown, handbook_pdf
+from ui.data import get_model, handbook_markdown, handbook_pdf
 
 corpus = get_model().corpus
 # The sidebar has already reported a bad ?council=; only the clause is checked here.
@@ -25,11 +25,10 @@ with st.expander("About this source: what it leaves out, editorial notes"):
     for note in council.editorial_notes + council.omissions:
         st.markdown(f"- {escape_markdown(note)}")
 
-root = str(content_dir())
 downloads = st.container(horizontal=True)
-downloads.download_button("Download Markdown", handbook_markdown(root, slug), file_name=f"{slug}-protocol.md",
+downloads.download_button("Download Markdown", handbook_markdown(slug), file_name=f"{slug}-protocol.md",
                           mime="text/markdown", icon=":material/download:")
-downloads.download_button("Download PDF", lambda: handbook_pdf(root, slug), file_name=f"{slug}-protocol.pdf",
+downloads.download_button("Download PDF", lambda: handbook_pdf(slug), file_name=f"{slug}-protocol.pdf",
                           mime="application/pdf", icon=":material/picture_as_pdf:")
 
 if link.clause:

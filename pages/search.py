@@ -5,11 +5,11 @@ import streamlit as st
 from logic.export import escape_markdown
 from logic.safe_text import clip
 from logic.search import MAX_QUERY_CHARS, query_truncated
-from ui.data import content_dir, get_model, search_index
+from ui.data import get_model, search_index
 
 ALL = ""
 corpus = get_model().corpus
-index = search_index(str(content_dir()))
+index = search_index()
 
 st.title("Search")
 st.markdown("Type what you remember: a question, a few words, even with typos. Councils' different titles for "

@@ -1,9 +1,19 @@
-"""Cached access to the validated model, the only place pages get content from."""
+"""The only place pages get content from: the shared model, and a visitor's own imported councils.
+
+Work that is the same for everyone (loading and validating the content, the search index, shared
+wording, handbook files) is done once per server process in ``st.cache_resource`` /
+``st.cache_data``. A visitor who imports a council gets a model of their own
+(:func:`logic.overlay.with_councils` over the shared one), held in their session state only:
+it and everything derived from it (their search index, their comparison tables) never enter a
+shared cache, so no other visitor can see it or change what others see.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -12,6 +22,10 @@ from logic.export import handbook_blocks, to_markdown, to_pdf
 from logic.model import Model, load_model
 
 CONTENT_ENV = "PROTOCOL_EXPLORER_CONTENT"
+# Session state: {slug: logic.content.Council} imported by this visitor (see pages/import.py).
+IMPORTED_KEY = "imported_councils"
+_SESSION_MODEL_KEY = "_session_model"
+T = TypeVar("T")
 
 
 def content_dir() -> Path:
@@ -40,8 +54,8 @@ def _ensure_navigation_app() -> None:
         st.rerun()
 
 
-def get_model() -> Model:
-    """The model, or a readable page of content errors (and stop) when validation fails."""
+def shared_model() -> Model:
+    """The bundled councils, as every visitor sees them, or a readable page of content errors (and stop)."""
     _ensure_navigation_app()
     try:
         return _cached_model(str(content_dir()))
@@ -54,29 +68,113 @@ def get_model() -> Model:
         st.stop()
 
 
+def imported_councils() -> dict:
+    """This visitor's imported councils (slug -> Council), in the order they were added."""
+    return st.session_state.get(IMPORTED_KEY) or {}
+
+
+def has_imports() -> bool:
+    return bool(imported_councils())
+
+
+def _session_entry() -> dict | None:
+    """This visitor's own model and what has been derived from it, rebuilt when their imports change."""
+    imported = imported_councils()
+    if not imported:
+        return None
+    version = tuple((slug, id(council)) for slug, council in imported.items())
+    entry = st.session_state.get(_SESSION_MODEL_KEY)
+    if entry is None or entry["version"] != version:
+        from logic.overlay import with_councils
+
+        entry = {"version": version, "model": with_councils(shared_model(), list(imported.values())), "derived": {}}
+        st.session_state[_SESSION_MODEL_KEY] = entry
+    return entry
+
+
+def get_model() -> Model:
+    """The model this visitor sees: the shared one, plus any council they imported this session."""
+    entry = _session_entry()
+    return entry["model"] if entry else shared_model()
+
+
+def _derived(name: str, shared: Callable[[str], T], build: Callable[[Model], T]) -> T:
+    """``shared(root)`` (cached once for everyone) unless this visitor has imports; then ``build`` on
+    their own model, kept in their session only."""
+    entry = _session_entry()
+    if entry is None:
+        return shared(str(content_dir()))
+    if name not in entry["derived"]:
+        entry["derived"][name] = build(entry["model"])
+    return entry["derived"][name]
+
+
+# ------------------------------------------------------------------ derived data, shared when it can be
+
+
+def _build_search_index(model: Model):
+    from logic.search import SearchIndex
+
+    return SearchIndex(model.corpus)
+
+
+def _build_shared_wording(model: Model) -> list:
+    from logic.compare import shared_wording
+
+    return shared_wording(model.corpus)
+
+
+@st.cache_resource(show_spinner="Building the search index…")
+def _shared_search_index(root: str):
+    return _build_search_index(_cached_model(root))
+
+
+@st.cache_resource(show_spinner="Finding shared wording…")
+def _shared_wording_pairs(root: str) -> list:
+    return _build_shared_wording(_cached_model(root))
+
+
+def search_index():
+    """The fuzzy search index over every council this visitor sees."""
+    return _derived("search_index", _shared_search_index, _build_search_index)
+
+
+def shared_wording_pairs() -> list:
+    """Near-identical passages across the councils this visitor sees."""
+    return _derived("shared_wording", _shared_wording_pairs, _build_shared_wording)
+
+
+def derived(name: str, build: Callable[[Model], Any]) -> Any:
+    """Anything else computed from the whole model (a comparison table, say): once per server for the
+    shared model (``st.cache_resource``), once per session for a visitor with imports."""
+    return _derived(name, lambda root: _shared_derived(root, name, build), build)
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_derived(root: str, name: str, _build: Callable[[Model], Any]) -> Any:
+    """Keyed by content folder and ``name`` (the leading underscore keeps Streamlit from hashing the builder)."""
+    return _build(_cached_model(root))
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def handbook_markdown(root: str, slug: str) -> str:
-    """The council's handbook as Markdown (built once per council)."""
+def _shared_handbook_markdown(root: str, slug: str) -> str:
     return to_markdown(handbook_blocks(_cached_model(root).corpus, slug))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def handbook_pdf(root: str, slug: str) -> bytes:
-    """The council's handbook as PDF: about half a second to build, so only on a download click."""
+def _shared_handbook_pdf(root: str, slug: str) -> bytes:
     return to_pdf(handbook_blocks(_cached_model(root).corpus, slug))
 
 
-@st.cache_resource(show_spinner="Finding shared wording…")
-def shared_wording_pairs(root: str) -> list:
-    """Near-identical passages across councils (computed once per content folder)."""
-    from logic.compare import shared_wording
+def handbook_markdown(slug: str) -> str:
+    """A council's handbook as Markdown: cached for the bundled councils, built afresh for an imported one."""
+    if slug in imported_councils():
+        return to_markdown(handbook_blocks(get_model().corpus, slug))
+    return _shared_handbook_markdown(str(content_dir()), slug)
 
-    return shared_wording(_cached_model(root).corpus)
 
-
-@st.cache_resource(show_spinner="Building the search index…")
-def search_index(root: str):
-    """The fuzzy search index, built once per content folder and shared by every session."""
-    from logic.search import SearchIndex
-
-    return SearchIndex(_cached_model(root).corpus)
+def handbook_pdf(slug: str) -> bytes:
+    """A council's handbook as PDF (about half a second to build, so only on a download click)."""
+    if slug in imported_councils():
+        return to_pdf(handbook_blocks(get_model().corpus, slug))
+    return _shared_handbook_pdf(str(content_dir()), slug)

@@ -1,43 +1,13 @@
-"""Inputs shared by the decision pages: pick a scenario/question, answer its parameters, keep the URL in step.
-
-Widget values are seeded from the URL whenever the URL changes from what this page last wrote
-(a deep link, or a link from another page), and written back to the URL after every change, so
-the address bar always reproduces the view.
-"""
+"""Inputs shared by the decision pages: pick a scenario/question, answer its parameters (the URL is kept in
+step with them by :mod:`ui.url_state`)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from typing import Any
 
 import streamlit as st
 
 from logic.decisions import CatalogueEntry
 from logic.export import escape_markdown
 from logic.safe_text import clip
-from ui.chrome import COUNCIL_KEY
-
-
-def seed_from_url(prefix: str, url_values: dict[str, str],
-                  to_widget: dict[str, Callable[[str], Any]] | None = None) -> None:
-    """Set the page's widgets from the URL's (validated) strings when the URL changed under us.
-
-    ``to_widget`` converts a string where a widget holds another type (a toggle's bool).
-    """
-    marker = f"{prefix}__from_url"
-    last_written = st.session_state.get(marker) or {}
-    if {name: last_written.get(name) for name in url_values} != url_values:
-        for name, value in url_values.items():
-            st.session_state[f"{prefix}_{name}"] = (to_widget or {}).get(name, str)(value)
-        st.session_state[marker] = url_values
-
-
-def write_url(prefix: str, values: dict[str, str]) -> None:
-    """Mirror the page's choices in the URL (keeping the council)."""
-    st.session_state[f"{prefix}__from_url"] = dict(values)
-    wanted = {COUNCIL_KEY: st.session_state.get(COUNCIL_KEY, ""), **values}
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
 
 
 def choose_entry(catalogue: dict[str, CatalogueEntry], prefix: str, slug_key: str, label: str) -> CatalogueEntry:
