@@ -96,7 +96,7 @@ def route_dot(model: Model, answer: Route) -> str:
     council = model.corpus.councils[answer.council]
     entry = model.routing.catalogue[answer.scenario]
     graph = _graph(f"{council.short_name}: {entry.label}")
-    graph.node("start", _label(entry.question), shape="note")
+    graph.node("start", _label(entry.question, f"Applies: {answer.scope}" if answer.scope else ""), shape="note")
     if not answer.covered:
         graph.node("not_covered", _label(answer.note), shape="box", style="dashed")
         graph.edge("start", "not_covered", **HIGHLIGHT)

@@ -149,6 +149,7 @@ class QuizQuestion:
     cites: tuple[str, ...]
     kind: str = "verdict"  # verdict | what-if | first-contact | copied | time-limit
     option_roles: tuple[tuple[str, frozenset[str]], ...] = ()
+    link: ScenarioLink | None = None  # the route or question of the scenario it asks about
 
 
 def _assume(assumptions) -> str:
@@ -160,7 +161,7 @@ def _verdict_questions(model, link: ScenarioLink, council: str, name: str, resul
     question = link_label(model, link)
     out = [QuizQuestion(f"Under {name}'s protocol: {question} {_assume(result.assumptions)}",
                         tuple(VERDICT_LABELS.values()), result.verdict_label, " ".join(result.reasons),
-                        result.cites)]
+                        result.cites, link=link)]
     entry = model.rules.catalogue[link.slug]
     for param_name, param in entry.params.items():
         for value in param.values:
@@ -171,7 +172,7 @@ def _verdict_questions(model, link: ScenarioLink, council: str, name: str, resul
                 out.append(QuizQuestion(
                     f"Under {name}'s protocol, and the same question: what if {param.values[value].assumption}?",
                     tuple(VERDICT_LABELS.values()), changed.verdict_label, " ".join(changed.reasons),
-                    changed.cites, kind="what-if"))
+                    changed.cites, kind="what-if", link=link))
                 return out
     return out
 
@@ -186,26 +187,36 @@ def _distractor_roles(model, council: str, link: ScenarioLink, excluded: set[str
     return candidates[:count]
 
 
+def _named_posts(model, link: ScenarioLink) -> set[str]:
+    """Posts the situation itself names (the officer concerned is a head of service, the clerk)."""
+    return {value for value in link.params.values() if value in model.corpus.roles}
+
+
 def _people_question(model, council: str, link: ScenarioLink, result: Route, prompt: str, right: tuple[str, ...],
                      right_label: str, kind: str, explanation: str, cites: tuple[str, ...]) -> QuizQuestion:
-    """A question whose answer is a person (or people who are alternatives, as one option)."""
+    """A question whose answer is a person (or people who are alternatives, as one option).
+
+    No wrong option names anyone the route involves, nor a post the situation itself names (when the
+    officer concerned is a head of service, "Head of Service" is the right person, not a wrong one).
+    """
     council_obj = model.corpus.councils[council]
-    wrong = _distractor_roles(model, council, link, roles_in(result) | set(right), MAX_ROUTE_OPTIONS - 2)
+    excluded = roles_in(result) | set(right) | _named_posts(model, link)
+    wrong = _distractor_roles(model, council, link, excluded, MAX_ROUTE_OPTIONS - 2)
     option_roles = [(right_label, frozenset(right))]
     option_roles += [(council_obj.title_for(role, model.corpus.roles), frozenset({role})) for role in wrong]
     option_roles.append((NOT_COVERED, frozenset()))
     option_roles.sort(key=lambda o: (o[0] == NOT_COVERED, o[0].lower()))
     return QuizQuestion(prompt, tuple(o for o, _ in option_roles), right_label, explanation, cites, kind,
-                        tuple(option_roles))
+                        tuple(option_roles), link)
 
 
 def _not_covered_question(model, council: str, link: ScenarioLink, prompt: str, result: Route) -> QuizQuestion:
     council_obj = model.corpus.councils[council]
-    wrong = _distractor_roles(model, council, link, set(), MAX_ROUTE_OPTIONS - 1)
+    wrong = _distractor_roles(model, council, link, _named_posts(model, link), MAX_ROUTE_OPTIONS - 1)
     option_roles = sorted(((council_obj.title_for(r, model.corpus.roles), frozenset({r})) for r in wrong),
                           key=lambda o: o[0].lower()) + [(NOT_COVERED, frozenset())]
     return QuizQuestion(prompt, tuple(o for o, _ in option_roles), NOT_COVERED, result.note, (), "first-contact",
-                        tuple(option_roles))
+                        tuple(option_roles), link)
 
 
 def _route_questions(model, link: ScenarioLink, council: str, name: str, result: Route) -> list[QuizQuestion]:
@@ -240,7 +251,7 @@ def _route_questions(model, link: ScenarioLink, council: str, name: str, result:
         out.append(QuizQuestion(
             f"Under {name}'s protocol, what time limit applies at step {limited.number}? "
             f"({limited.actor_label}: {limited.action})", (*sorted([right, *wrong], key=str.lower), NO_LIMIT),
-            right, explanation, limited.cites, "time-limit"))
+            right, explanation, limited.cites, "time-limit", link=link))
     return out
 
 

@@ -18,7 +18,7 @@ from logic.compare import (
 )
 from logic.export import escape_markdown
 from logic.safe_text import clip
-from ui.chrome import show_clause
+from ui.clauses import show_clause
 from ui.data import get_model, shared_wording_pairs
 
 GAP_STYLE = "background-color: #fde2e1; color: #7a1515; font-weight: 600"

@@ -4,7 +4,8 @@ import streamlit as st
 
 from logic.export import escape_markdown
 from logic.overview import filter_glossary
-from ui.chrome import clause_link, current_council
+from ui.chrome import current_council
+from ui.clauses import clause_link
 from ui.data import get_model
 
 corpus = get_model().corpus

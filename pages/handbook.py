@@ -5,7 +5,8 @@ import streamlit as st
 from logic.export import escape_markdown
 from logic.links import read_clause_link
 from logic.overview import handbook_sections
-from ui.chrome import current_council, show_clause
+from ui.chrome import current_council
+from ui.clauses import show_clause
 from ui.data import get_model, handbook_markdown, handbook_pdf
 
 corpus = get_model().corpus

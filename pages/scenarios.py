@@ -8,7 +8,8 @@ from logic.permissions import Answer
 from logic.safe_text import clip
 from logic.scenarios import card_blocks, link_label, outcome, quiz, summary
 from ui.answers import show_answer, show_route_steps
-from ui.chrome import clause_link, current_council
+from ui.chrome import current_council
+from ui.clauses import clause_link
 from ui.data import get_model
 from ui.flowcharts import flowchart, route_alt_text
 from ui.presentation import use_projector_styles

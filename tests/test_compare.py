@@ -143,8 +143,9 @@ def test_topic_covered_only_by(corpus, topic, councils):
     assert _covering(corpus, topic) == councils
 
 
-def test_planning_only_in_maldon(corpus):
-    assert _covering(corpus, "planning") == {"maldon"}
+def test_planning_in_maldon_and_thurrock_only(corpus):
+    """Maldon has a planning section; Thurrock 1.2 points to its separate planning code."""
+    assert _covering(corpus, "planning") == {"maldon", "thurrock"}
 
 
 def test_gaps_agree_with_matrix_and_counts(corpus):

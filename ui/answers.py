@@ -13,7 +13,7 @@ from logic.content import Corpus
 from logic.export import escape_markdown
 from logic.permissions import Answer
 from logic.routing import Route, deadlines
-from ui.chrome import clause_link, quote_clauses
+from ui.clauses import clause_link, quote_clauses
 
 VERDICT_BOXES = {"yes": st.success, "no": st.error, "conditional": st.warning, "not-covered": st.info}
 VERDICT_ICONS = {"yes": ":material/check_circle:", "no": ":material/cancel:", "conditional": ":material/rule:",

@@ -72,6 +72,8 @@ def route_command(args):
     lines = [f"{args.council}: {args.scenario}", *(f"Assuming {a}." for a in answer.assumptions)]
     if not answer.covered:
         lines.append(f"Not covered by this protocol. {answer.note}")
+    if answer.scope:
+        lines.append(f"Applies: {answer.scope}")
     for step in answer.steps:
         within = f" (within {step.limits_text})" if step.limits_text else ""
         cond = "".join(f"{c}: " for c in ("At the same time" * step.parallel, step.condition) if c)
