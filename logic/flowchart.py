@@ -133,7 +133,10 @@ def scenario_tree_dot(model: Model, council_slug: str, scenario: str, chosen: Ro
             outcome = f"{prefix}_nc"
             graph.node(outcome, _label(case.note), style="dashed")
             graph.edge(target_from, outcome, label=yes_label, **(HIGHLIGHT if picked else MUTED))
-        if case.when:
+        # Graphviz (2.43) aborts when a node is in two rank=same groups: a first step that runs in
+        # parallel with the second is already level with it, so it is not also put level with its question.
+        shares_a_level = case.covered and len(case.steps) > 1 and case.steps[1].parallel
+        if case.when and not shares_a_level:
             # Each question sits level with its answer, so the tree grows down in two columns
             # instead of a staircase that is too wide to read on a narrow screen.
             with graph.subgraph(name=f"level{index}") as level:

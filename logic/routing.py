@@ -29,12 +29,14 @@ from logic.decisions import (
 
 STEP_KEYS = {"actor", "action", "within", "also_within", "condition", "cites", "recipients", "parallel"}
 RECIPIENT_KEYS = {"role", "how"}
-# How a step reaches someone besides the person acting: the step goes to them, they are copied in,
-# they are told (in parallel, not as the next step), or they are kept informed as it goes on.
-RECIPIENT_HOW = {"sent": "to", "copied": "copied to", "told": "tells", "kept-informed": "keeps informed"}
+# How a step reaches someone besides the person acting: the step goes to them (or through them, "via"),
+# they are copied in, they are told (in parallel, not as the next step), or they are kept informed.
+RECIPIENT_HOW = {"sent": "to", "via": "via", "copied": "copied to", "told": "tells", "kept-informed": "keeps informed"}
 # The same in a sentence about the step ("Officer (keeps Member informed)"), and about the person reached.
-RECIPIENT_PHRASE = {"sent": "to {}", "copied": "copied to {}", "told": "tells {}", "kept-informed": "keeps {} informed"}
-RECIPIENT_PASSIVE = {"sent": "sent it", "copied": "copied in", "told": "told", "kept-informed": "kept informed"}
+RECIPIENT_PHRASE = {"sent": "to {}", "via": "via {}", "copied": "copied to {}", "told": "tells {}",
+                    "kept-informed": "keeps {} informed"}
+RECIPIENT_PASSIVE = {"sent": "sent it", "via": "passed it on", "copied": "copied in", "told": "told",
+                     "kept-informed": "kept informed"}
 CASE_KEYS = {"when", "steps", "not_covered", "note", "note_cites", "scope"}
 WORKING_DAYS_RULE = ("working days are Monday to Friday, excluding bank holidays in England and Wales "
                      "(the `holidays` library, UK subdivision ENG)")
@@ -342,7 +344,7 @@ def first_contact(answer: Route, asker: str) -> FirstContact | None:
             reached = step.recipients_as("sent", "told") if step.actor == asker else ()
             if reached:
                 return FirstContact(tuple(r.role for r in reached), tuple(r.label for r in reached),
-                                    step.recipients_as("copied", "kept-informed"), step)
+                                    step.recipients_as("via", "copied", "kept-informed"), step)
         others = list({s.actor: s for s in moment if s.actor != asker}.values())
         if others:
             return FirstContact(tuple(s.actor for s in others), tuple(s.actor_label for s in others), (), others[0])

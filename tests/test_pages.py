@@ -98,7 +98,8 @@ def test_escalation_deep_link_shows_route_deadline_and_flowchart(app):
               stage="informal", start="2026-12-21")
     steps = [m.value for m in app.markdown if m.value.startswith("1. ")]
     assert steps and "**Member**" in steps[0]
-    assert any("**Within 7 days** (by Monday 28 December 2026)" in m.value for m in app.markdown)
+    assert any("**Within 7 days** (by Monday 28 December 2026); also within 3 working days to contact the member "
+               "if the concern was expressed via email" in m.value for m in app.markdown)
     charts = app.get("graphviz_chart")
     assert charts and "maldon:dr-2.2" in charts[0].proto.spec
     assert [b.label for b in app.get("download_button")][:1] == ["Download DOT"]
@@ -115,7 +116,7 @@ def test_escalation_side_by_side_shows_all_five(app):
 
 
 def test_escalation_not_covered_is_said_plainly(app):
-    open_page(app, "pages/escalation.py", council="parish", scenario="planning-case-concern")
+    open_page(app, "pages/escalation.py", council="maldon", scenario="member-concern-about-officer", about="clerk")
     assert any(i.value.startswith("**Not covered by this protocol.**") for i in app.info)
     assert not app.get("graphviz_chart")
 
@@ -207,9 +208,9 @@ def test_search_page_handles_empty_no_result_and_hostile_queries(app, query, exp
 
 def test_escalation_whole_tree_from_url_and_toggle_sticks(app):
     open_page(app, "pages/escalation.py", council="allerdale", scenario="member-concern-about-officer",
-              about="director", stage="formal", tree="yes")
+              about="clerk", stage="formal", tree="yes")
     dot = app.get("graphviz_chart")[0].proto.spec
-    assert "shape=diamond" in dot and "c4_nc" in dot  # the not-covered branch for a 'director' is drawn
+    assert "shape=diamond" in dot and "c5_nc" in dot  # the not-covered branch for a 'clerk' is drawn
     toggle = next(t for t in app.toggle if t.label == "Show the whole decision tree")
     toggle.set_value(False).run()
     assert app.query_params["tree"] == "no"

@@ -52,9 +52,12 @@ def show_route_steps(corpus: Corpus, answer: Route, start: dt.date | None = None
     for step in answer.steps:
         condition = "".join(f"_{escape_markdown(c)}:_ " for c in ("At the same time" * step.parallel, step.condition)
                             if c)
-        limit = f" **Within {escape_markdown(step.limits_text)}**" if step.limits_text else ""
+        limit = f" **Within {step.within}**" if step.within else ""
         if dates.get(step.number):
-            limit += f" (by {dates[step.number]:%A %d %B %Y})"
+            limit += f" (by {dates[step.number]:%A %d %B %Y})"  # worked out from the main limit
+        if step.other_limits:
+            also = "; ".join(escape_markdown(str(o)) for o in step.other_limits)
+            limit += f"; also within {also}" if step.within else f" **Within {also}**"
         cites = ", ".join(clause_link(c) for c in step.cites)
         reaches = f" ({escape_markdown(step.reaches)})" if step.recipients else ""
         lines.append(f"{step.number}. {condition}**{escape_markdown(step.actor_label)}**{reaches}: "
