@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from logic.content import ContentError, Corpus, Problem, load_corpus
+from logic.intents import check_intents
 from logic.permissions import RuleData, load_rules
 from logic.routing import RoutingData, load_routing
 from logic.scenarios import Scenario, load_scenarios
@@ -26,6 +27,7 @@ def load_model(root: Path | str | None = None) -> Model:
     routing = load_routing(corpus, problems)
     rules = load_rules(corpus, problems)
     scenarios = load_scenarios(corpus, routing, rules, problems)
+    check_intents(corpus, routing, rules, problems)  # intents.yaml, everyday-words.yaml
     if problems:
         raise ContentError(problems)
     return Model(corpus, routing, rules, scenarios)

@@ -4,8 +4,9 @@ How a query is answered (``SearchIndex.search``):
 
 1. **Normalise and cap.** Only the first ``MAX_QUERY_CHARS`` characters and the first
    ``MAX_QUERY_WORDS`` content words of a query are used; the rest is ignored (a pasted page of
-   text still answers at once). Text is case-folded, accents are stripped, stop words dropped and a
-   light stemmer makes "complaints"/"complaint" and "planning"/"plan" meet.
+   text still answers at once; ``query_limit_message`` words the notice a page shows). Text is
+   case-folded, accents are stripped, stop words dropped and a light stemmer makes
+   "complaints"/"complaint" and "planning"/"plan" meet.
 2. **Correct and expand each word against the corpus vocabulary** (rapidfuzz, cached per word).
    The word and its stem are matched against the corpus's words and stems: its own stem, entries
    within one edit (two for eight letters or more; ``OSA.distance`` counts a swapped pair of
@@ -18,6 +19,11 @@ How a query is answered (``SearchIndex.search``):
    group becomes a concept term: clauses get it wherever one of the group's phrases occurs, and
    query words that spell a phrase (after correction: "cheif exec") are replaced by the concept,
    so the councils' different titles score alike.
+   **Everyday words** (``content/everyday-words.yaml``) go one way only: a word people use but the
+   protocols do not ("rude", "bcc") also looks for the protocol words it points to ("complaint",
+   "conduct"; "silent", "copy"), weighted ``RELATED``, below the word itself. Such a word also
+   counts as known, so it is not "corrected" into a corpus word it merely resembles ("rude" is
+   not "rule").
 4. **BM25 over an inverted index** picks candidates: rare words weigh more than common ones, a
    word scores by its best expansion only, and fields are weighted (clause text, its heading, its
    topic labels, glossary terms that cite it). Postings are numpy arrays, so scoring 22,000
@@ -43,6 +49,14 @@ How a query is answered (``SearchIndex.search``):
 Ranking is deterministic: equal scores keep document order (council order, then clause order).
 Clauses with identical preprocessed text are re-ranked once per query and share the result.
 
+**Your council first** (``prefer_council``): a councillor searches to learn what *their* protocol
+says, so their council's relevant hits come first, in score order, and every other hit follows
+in score order for comparison. "Relevant" means a score of at least
+``PREFERRED_SHARE`` of the best hit: a clause of their own that merely mentions a word does not
+bury a strong answer elsewhere (it keeps its place by score). The preferred council's own best
+candidates are re-ranked even when other councils fill the usual candidate pool, so a large
+corpus cannot crowd them out. Scores are not changed, only the order.
+
 Snippets never carry user text: they are cut from the clause itself, as ``(text, is_match)``
 segments, and ``Hit.snippet_markdown`` renders them with every markdown metacharacter of the clause
 escaped (``escape_markdown``) and the matches in ``**bold**``, safe for ``st.markdown`` without
@@ -57,16 +71,22 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from logic.content import Clause, Corpus
+from logic.content import Clause, ContentError, Corpus, Problem, _rel, read_yaml
 from logic.export import escape_markdown
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_WORDS = 40
+# What a search box should accept: well past MAX_QUERY_CHARS, so that a pasted page reaches the
+# app whole and ``query_limit_message`` can say how long it was instead of the browser cutting it
+# silently at the box's own limit.
+MAX_INPUT_CHARS = 10_000
+EVERYDAY_WORDS_FILE = "everyday-words.yaml"
 
 # The scorer the re-rank relies on most; the benchmark's "floor" runs it alone over every clause.
 PRIMARY_SCORER = fuzz.token_set_ratio
@@ -87,7 +107,11 @@ FIELD_WEIGHTS = {"text": 1.0, "heading": 1.5, "topics": 0.5, "glossary": 1.0}
 
 # Expansion weights: how much a query word's variants count against the word itself.
 EXACT, TYPO, TYPO_TWO_EDITS, PREFIX, NEAR_KNOWN_WORD = 1.0, 0.9, 0.75, 0.8, 0.4
+RELATED, RELATED_STEP = 0.8, 0.01  # protocol words an everyday word points to, first listed first
 MAX_EXPANSIONS = 24
+
+# prefer_council: the visitor's council's hits scoring at least this share of the best come first.
+PREFERRED_SHARE = 0.5
 
 # Re-rank: how many distinct candidate texts are fuzzy-scored, and how the scores blend.
 RERANK_CANDIDATES = 40
@@ -100,7 +124,7 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _WHITESPACE_RE = re.compile(r"\s+")
 _EMPHASIS_RE = re.compile(r"\*\*|__")
 _BULLET_RE = re.compile(r"^\s*[-*]\s+", re.MULTILINE)
-_CONCEPT_PREFIX = "="  # cannot come out of the tokenizer, so concept terms never clash with words
+CONCEPT_PREFIX = "="  # cannot come out of the tokenizer, so concept terms never clash with words
 
 
 # ---------------------------------------------------------------- text helpers
@@ -155,7 +179,40 @@ def words(text: str) -> list[str]:
 
 def query_truncated(query: str) -> bool:
     """True when search will ignore part of ``query`` (beyond MAX_QUERY_CHARS / MAX_QUERY_WORDS)."""
-    return len(query) > MAX_QUERY_CHARS or len(words(query[:MAX_QUERY_CHARS])) > MAX_QUERY_WORDS
+    return query_limit_message(query) is not None
+
+
+def query_limit_message(query: str) -> str | None:
+    """The sentence telling the user which part of ``query`` was used; None when all of it was.
+
+    A box that accepts ``MAX_INPUT_CHARS`` lets the message give the real length of a pasted
+    question; at that length the box itself may have cut it, so the message says "at least".
+    """
+    if len(query) > MAX_QUERY_CHARS:
+        size = f"{len(query):,} characters" if len(query) < MAX_INPUT_CHARS else \
+            f"at least {MAX_INPUT_CHARS:,} characters"
+        return f"Your question was {size}; only the first {MAX_QUERY_CHARS} were used."
+    key_words = len(words(query))
+    if key_words > MAX_QUERY_WORDS:
+        return f"Your question has {key_words} key words; only the first {MAX_QUERY_WORDS} were used."
+    return None
+
+
+def typo_allowance(word: str) -> int:
+    """Edits a word may be away from what was meant: none below 3 letters or for numbers, one, two
+    from 8 letters (``OSA.distance`` counts a swapped pair of letters as one edit)."""
+    if len(word) < 3 or word.isdigit():
+        return 0
+    return 2 if len(word) >= 8 else 1
+
+
+def typo_candidates(word: str, vocabulary: list[str]) -> list[tuple[str, int]]:
+    """(entry, edits) for the entries of ``vocabulary`` within ``typo_allowance(word)`` edits."""
+    allowed = typo_allowance(word)
+    if not allowed:
+        return []
+    return [(candidate, int(edits)) for candidate, edits, _ in
+            process.extract(word, vocabulary, scorer=OSA.distance, score_cutoff=allowed, limit=None)]
 
 
 def display_text(text: str) -> str:
@@ -170,6 +227,86 @@ def _snippet_tokens(text: str) -> tuple[str, tuple[tuple[int, int], ...], tuple[
     matches = list(_WORD_RE.finditer(line))
     stems = tuple(stem(w) if is_content_word(w) else "" for w in (fold(m.group()) for m in matches))
     return line, tuple(m.span() for m in matches), stems
+
+
+# ---------------------------------------------------------------- synonyms and everyday words
+
+
+@dataclass(frozen=True)
+class SynonymPhrase:
+    stems: tuple[str, ...]
+    concept: str
+
+
+def synonym_phrases(groups) -> dict[str, tuple[SynonymPhrase, ...]]:
+    """Synonym phrases by their first stem, longest first within each; a group's concept term is
+    named after its first phrase."""
+    by_first: dict[str, list[SynonymPhrase]] = {}
+    for group in groups:
+        concept = CONCEPT_PREFIX + "_".join(stem(w) for w in words(group[0]))
+        for term in group:
+            stems = tuple(stem(w) for w in words(term))
+            if stems:
+                by_first.setdefault(stems[0], []).append(SynonymPhrase(stems, concept))
+    # Longest first, so "chief executive" wins over "executive" where both could match.
+    return {first: tuple(sorted(ps, key=lambda p: -len(p.stems))) for first, ps in by_first.items()}
+
+
+def phrase_at(phrases: dict[str, tuple[SynonymPhrase, ...]], stems: list[str], i: int) -> SynonymPhrase | None:
+    """The longest synonym phrase spelt by ``stems`` from position ``i``."""
+    for phrase in phrases.get(stems[i], ()):
+        if tuple(stems[i:i + len(phrase.stems)]) == phrase.stems:
+            return phrase
+    return None
+
+
+def load_everyday_words(root: Path, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """``everyday-words.yaml``: everyday word -> the protocol words it points to (one word each).
+
+    A missing file means no everyday words. Problems name the file; entries with a problem are left out.
+    """
+    path = root / EVERYDAY_WORDS_FILE
+    if not path.is_file():
+        return {}
+    rel = _rel(path, root)
+    data = read_yaml(path, root, problems)
+    entries = data.get("words") if isinstance(data, dict) else None
+    if not isinstance(entries, dict):
+        if data is not None:
+            problems.append(Problem(rel, "expected 'words:' mapping each everyday word to a list of protocol words.",
+                                    "Write e.g. words: {rude: [courtesy, complaint]}."))
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for key, targets in entries.items():
+        key_words = words(str(key))
+        targets = targets if isinstance(targets, list) else [targets]
+        target_words = [words(str(t)) for t in targets]
+        if len(key_words) != 1 or str(key).strip().casefold() != key_words[0]:
+            problems.append(Problem(rel, f"'{key}' is not one lower-case word (stop words cannot be looked up).",
+                                    "Use a single everyday word as the key."))
+        elif not targets or any(len(t) != 1 for t in target_words):
+            problems.append(Problem(rel, f"'{key}' needs a list of single protocol words.",
+                                    f"Write {key}: [complaint, conduct]."))
+        else:
+            out[key_words[0]] = tuple(t[0] for t in target_words)
+    return out
+
+
+def check_everyday_words(corpus: Corpus, problems: list[Problem]) -> None:
+    """Record the problems of ``everyday-words.yaml``: entries that could not work as described."""
+    everyday = load_everyday_words(corpus.root, problems)
+    if not everyday:
+        return
+    rel = _rel(corpus.root / EVERYDAY_WORDS_FILE, corpus.root)
+    used = {stem(w) for c in corpus.all_clauses() for w in words(f"{c.text} {c.title} {c.section_title}")}
+    for word, targets in everyday.items():
+        if stem(word) in used:
+            problems.append(Problem(rel, f"'{word}' is a word the clauses use; search finds it already.",
+                                    "Remove it, or put an equivalence in synonyms.yaml."))
+        for target in targets:
+            if stem(target) not in used:
+                problems.append(Problem(rel, f"'{word}' points to '{target}', which no clause uses.",
+                                        "Point it to words the clauses use."))
 
 
 # ---------------------------------------------------------------- hits
@@ -209,26 +346,25 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class _Phrase:
-    stems: tuple[str, ...]
-    concept: str
-
-
-@dataclass(frozen=True)
 class _Slot:
     """One unit of the query: a word or a synonym concept, with the index terms it matches."""
 
     terms: dict[str, float]  # index term -> weight
     rerank_term: str
+    # An everyday word the corpus never uses: the protocol words it points to, first listed first.
+    # The re-rank reads it as whichever of them the clause uses, not always as the first.
+    related: tuple[str, ...] = ()
 
 
 class SearchIndex:
     """Built once from a corpus (wrap it in ``st.cache_resource`` at the UI edge)."""
 
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, everyday_words: dict[str, tuple[str, ...]] | None = None):
+        """``everyday_words`` defaults to the content folder's ``everyday-words.yaml`` (ContentError
+        if it is invalid)."""
         self.corpus = corpus
         self._clauses: list[Clause] = corpus.all_clauses()
-        self._phrases_by_first = self._synonym_phrases(corpus.synonyms)
+        self._phrases_by_first = synonym_phrases(corpus.synonyms)
         self._expansions: dict[str, dict[str, float]] = {}
         glossary_terms = self._glossary_terms_by_clause(corpus)
 
@@ -278,23 +414,33 @@ class SearchIndex:
         # A query word may also stand for a word of a synonym phrase the corpus never uses itself
         # ("leaflets" in a group with "printing"): it leads to the concept, which the corpus has.
         self._expandable = set(self._postings) | {stem(word) for word in synonym_words}
+        self._everyday = self._everyday_terms(corpus, everyday_words)
+        self._everyday_vocabulary = sorted(self._everyday)
         self._council_masks = self._masks(lambda c: (c.council,))
         self._topic_masks = self._masks(lambda c: c.topics)
 
     # ------------------------------------------------------------ building
 
-    @staticmethod
-    def _synonym_phrases(groups) -> dict[str, tuple[_Phrase, ...]]:
-        """Synonym phrases by their first stem, longest first within each."""
-        by_first: dict[str, list[_Phrase]] = {}
-        for group in groups:
-            concept = _CONCEPT_PREFIX + "_".join(stem(w) for w in words(group[0]))
-            for term in group:
-                stems = tuple(stem(w) for w in words(term))
-                if stems:
-                    by_first.setdefault(stems[0], []).append(_Phrase(stems, concept))
-        # Longest first, so "chief executive" wins over "executive" where both could match.
-        return {first: tuple(sorted(ps, key=lambda p: -len(p.stems))) for first, ps in by_first.items()}
+    def _everyday_terms(self, corpus: Corpus, everyday_words) -> dict[str, tuple[str, ...]]:
+        """Everyday word stem -> the index terms of the protocol words it points to."""
+        if everyday_words is None:
+            problems: list[Problem] = []
+            everyday_words = load_everyday_words(corpus.root, problems)
+            if problems:
+                raise ContentError(problems)
+        out = {}
+        for word, targets in everyday_words.items():
+            terms = []
+            for target in targets:
+                target_stem = stem(target)
+                phrase = phrase_at(self._phrases_by_first, [target_stem], 0)
+                # A one-word synonym ("councillor") leads to its concept, so every council's title counts.
+                term = phrase.concept if phrase and len(phrase.stems) == 1 else target_stem
+                if term in self._postings:
+                    terms.append(term)
+            if terms:
+                out[stem(word)] = tuple(terms)
+        return out
 
     @staticmethod
     def _glossary_terms_by_clause(corpus: Corpus) -> dict[str, list[str]]:
@@ -306,11 +452,8 @@ class SearchIndex:
                     by_clause.setdefault(clause.id, []).extend((entry.term, *entry.aliases))
         return by_clause
 
-    def _phrase_at(self, stems: list[str], i: int) -> _Phrase | None:
-        for phrase in self._phrases_by_first.get(stems[i], ()):
-            if tuple(stems[i:i + len(phrase.stems)]) == phrase.stems:
-                return phrase
-        return None
+    def _phrase_at(self, stems: list[str], i: int) -> SynonymPhrase | None:
+        return phrase_at(self._phrases_by_first, stems, i)
 
     def _analyse(self, text: str) -> tuple[list[str], list[str]]:
         """(content words, their stems with synonym concept terms) of a piece of clause text."""
@@ -363,7 +506,8 @@ class SearchIndex:
         cached = self._expansions.get(word)
         if cached is not None:
             return cached
-        known = word in self._surface_to_stem
+        everyday = self._everyday.get(stem(word), ())
+        known = word in self._surface_to_stem or bool(everyday)
         terms: dict[str, float] = {}
 
         def add(term: str, weight: float) -> None:
@@ -371,16 +515,19 @@ class SearchIndex:
                 terms[term] = weight
 
         add(stem(word), EXACT)
+        for rank, term in enumerate(everyday):  # the first protocol word listed weighs most
+            add(term, RELATED - rank * RELATED_STEP)
         # Probe with the word and its stem: "relase" is one edit from the stem "releas" of
         # "releases" but two from the word itself, and "quoting" starts none of the words that
         # "quot" starts.
         for probe in dict.fromkeys((word, stem(word))):
-            if len(probe) >= 3 and not probe.isdigit():
-                max_edits = 2 if len(probe) >= 8 else 1
-                for candidate, edits, _ in process.extract(probe, self._vocabulary, scorer=OSA.distance,
-                                                           score_cutoff=max_edits, limit=None):
-                    typo_weight = TYPO if edits <= 1 else TYPO_TWO_EDITS
-                    add(self._vocabulary_terms[candidate], NEAR_KNOWN_WORD if known else typo_weight)
+            for candidate, edits in typo_candidates(probe, self._vocabulary):
+                typo_weight = TYPO if edits <= 1 else TYPO_TWO_EDITS
+                add(self._vocabulary_terms[candidate], NEAR_KNOWN_WORD if known else typo_weight)
+            if not known:  # "rdue" is "rude" mistyped: it points where "rude" points
+                for candidate, edits in typo_candidates(probe, self._everyday_vocabulary):
+                    for rank, term in enumerate(self._everyday[candidate]):
+                        add(term, (RELATED - rank * RELATED_STEP) * (TYPO if edits <= 1 else TYPO_TWO_EDITS))
             if len(probe) >= (5 if known else 4):
                 for candidate in self._vocabulary[bisect_left(self._vocabulary, probe):]:
                     if not candidate.startswith(probe):
@@ -406,11 +553,14 @@ class SearchIndex:
             indexed = {term: weight for term, weight in expansions[i].items() if term in self._postings}
             if indexed:
                 best = max(indexed.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
-                slots.append(_Slot(indexed, best))
+                word_stem = stem(query_words[i])
+                related = () if word_stem in self._postings else \
+                    tuple(t for t in self._everyday.get(word_stem, ()) if t in indexed)
+                slots.append(_Slot(indexed, best, related))
             i += 1
         return slots
 
-    def _query_phrase_at(self, expansions: list[dict[str, float]], i: int) -> tuple[_Phrase, float] | None:
+    def _query_phrase_at(self, expansions: list[dict[str, float]], i: int) -> tuple[SynonymPhrase, float] | None:
         """The longest synonym phrase the query words from ``i`` on may spell, with its weight."""
         starting = {p for first in expansions[i] for p in self._phrases_by_first.get(first, ())
                     if p.concept in self._postings}
@@ -427,14 +577,17 @@ class SearchIndex:
     # ------------------------------------------------------------ searching
 
     def search(self, query: str, council: str | None = None, topic: str | None = None,
-               limit: int = 10) -> list[Hit]:
+               limit: int = 10, prefer_council: str | None = None) -> list[Hit]:
         """Best-first hits for ``query``, optionally within one council and/or topic.
 
-        Raises ValueError for an unknown council or topic or a limit below 1. Only the first
-        MAX_QUERY_CHARS characters / MAX_QUERY_WORDS words of the query are used.
+        ``prefer_council`` puts that council's relevant hits first (see the module notes); it
+        changes nothing when ``council`` already filters. Raises ValueError for an unknown
+        council, preferred council or topic, or a limit below 1. Only the first MAX_QUERY_CHARS
+        characters / MAX_QUERY_WORDS words of the query are used.
         """
-        if council is not None and council not in self.corpus.councils:
-            raise ValueError(f"unknown council '{council}'")
+        for name, value in (("council", council), ("preferred council", prefer_council)):
+            if value is not None and value not in self.corpus.councils:
+                raise ValueError(f"unknown {name} '{value}'")
         if topic is not None and topic not in self.corpus.topics:
             raise ValueError(f"unknown topic '{topic}'")
         if limit < 1:
@@ -446,11 +599,17 @@ class SearchIndex:
         for masks, key in ((self._council_masks, council), (self._topic_masks, topic)):
             if key is not None:
                 scores[~masks.get(key, np.zeros_like(scores, dtype=bool))] = 0
-        candidates = self._candidates(scores, max(limit, RERANK_CANDIDATES))
+        wanted = max(limit, RERANK_CANDIDATES)
+        candidates = self._candidates(scores, wanted)
+        if prefer_council is not None and council is None:
+            own = np.where(self._council_masks.get(prefer_council, False), scores, 0)
+            candidates = np.union1d(candidates, self._candidates(own, wanted))
         if not len(candidates):
             return []
         final = self._rerank(slots, candidates, scores)
         ranked = sorted(zip(candidates.tolist(), final), key=lambda pair: (-round(pair[1], 6), pair[0]))
+        if prefer_council is not None and council is None:
+            ranked = self._preferred_first(ranked, prefer_council)
         matched_terms = {term for slot in slots for term in slot.terms}
         snippets: dict[int, tuple[Segment, ...]] = {}
         hits = []
@@ -462,6 +621,13 @@ class SearchIndex:
             hits.append(Hit(clause.id, clause.council, clause.number, clause.heading,
                             round(100 * score, 1), snippets[signature]))
         return hits
+
+    def _preferred_first(self, ranked: list[tuple[int, float]], council: str) -> list[tuple[int, float]]:
+        """The council's hits scoring at least PREFERRED_SHARE of the best first, then the rest."""
+        floor = PREFERRED_SHARE * ranked[0][1]
+        first = [pair for pair in ranked if self._clauses[pair[0]].council == council and pair[1] >= floor]
+        chosen = {doc for doc, _ in first}
+        return first + [pair for pair in ranked if pair[0] not in chosen]
 
     def _bm25(self, slots: list[_Slot]) -> np.ndarray:
         """BM25 per clause; each slot counts once, through its best-weighted matching term."""
@@ -492,6 +658,8 @@ class SearchIndex:
         for doc in candidates.tolist():
             signature = int(self._signatures[doc])
             if signature not in fuzzy:
+                if any(slot.related for slot in slots):
+                    query = self._query_for(slots, doc)
                 fuzzy[signature] = (
                     PRIMARY_SCORER(query, self.texts[doc], processor=None, score_cutoff=COVERAGE_CUTOFF) / 100,
                     fuzz.partial_ratio(query, self._headings[doc], processor=None,
@@ -501,6 +669,11 @@ class SearchIndex:
             final.append(BLEND_BM25 * float(scores[doc]) / best_bm25 + BLEND_COVERAGE * coverage
                          + BLEND_HEADING * heading)
         return final
+
+    def _query_for(self, slots: list[_Slot], doc: int) -> str:
+        """The re-rank query with each everyday word read as the protocol word this clause uses."""
+        used = set(self.texts[doc].split()) | set(self._headings[doc].split())
+        return " ".join(next((t for t in slot.related if t in used), slot.rerank_term) for slot in slots)
 
     # ------------------------------------------------------------ snippets
 

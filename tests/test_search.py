@@ -411,3 +411,106 @@ def test_cli_bench_json_shape(capsys):
         assert set(size) == keys
     assert sizes["2x"]["clauses"] == 2 * sizes["1x"]["clauses"]
     assert sizes["2x"]["top1_rate"] == pytest.approx(sizes["1x"]["top1_rate"], abs=0.05)
+
+
+# ---------------------------------------------------------------- plain words, your council first, long questions
+
+
+RUDE_OFFICER = "officer was rude to me at a meeting"
+
+
+def test_plain_words_complaint_finds_thurrocks_complaint_and_dispute_clauses(index):
+    top20 = ids(index.search(RUDE_OFFICER, limit=20))
+    assert "thurrock:13.1" in top20
+    assert any(clause.startswith("thurrock:12.") for clause in top20)
+
+
+def test_preferring_thurrock_puts_its_complaint_clauses_near_the_top(index):
+    top5 = ids(index.search(RUDE_OFFICER, limit=20, prefer_council="thurrock"))[:5]
+    assert "thurrock:13.1" in top5 and "thurrock:12.2" in top5
+
+
+def test_an_everyday_word_points_to_protocol_words_and_is_not_corrected(index):
+    assert index.query_text("rude") == "complaint"  # not "rule", one letter away in the corpus
+    assert index.query_text("rdue") == "complaint"  # a typo of the everyday word still gets there
+    assert index.query_text("rule") == "rule"
+
+
+def test_everyday_words_are_content_not_code(corpus):
+    without = SearchIndex(corpus, everyday_words={})
+    assert "thurrock:13.1" not in ids(without.search(RUDE_OFFICER, limit=20))
+    custom = SearchIndex(corpus, everyday_words={"moonlighting": ("employment",)})
+    assert custom.query_text("moonlighting") == "employment"
+
+
+@pytest.mark.parametrize("query", ["complaints about officers", RUDE_OFFICER, "politically restricted posts",
+                                   "access to exempt information", "planing case oficer"])
+@pytest.mark.parametrize("council", ["county", "parish", "thurrock"])
+def test_prefer_council_puts_its_relevant_hits_first_and_keeps_every_score(index, query, council):
+    from logic.search import PREFERRED_SHARE
+
+    plain = index.search(query, limit=20)
+    preferred = index.search(query, limit=20, prefer_council=council)
+    best = plain[0].score
+    own = [h for h in preferred if h.council == council and h.score >= PREFERRED_SHARE * best]
+    assert preferred[:len(own)] == own
+    assert [h.score for h in own] == sorted((h.score for h in own), reverse=True)
+    rest = preferred[len(own):]
+    assert [h.score for h in rest] == sorted((h.score for h in rest), reverse=True)
+    plain_scores = {h.id: h.score for h in plain}
+    assert all(plain_scores[h.id] == h.score for h in preferred if h.id in plain_scores)
+
+
+def test_your_councils_complaint_clauses_come_first(index):
+    assert ids(index.search("complaints about officers", limit=3, prefer_council="parish"))[0] == "parish:7.2"
+
+
+def test_a_passing_mention_in_your_council_does_not_bury_the_answer(index):
+    # County 3.6 only mentions politically restricted posts; Allerdale 5.6 is about them.
+    hits = index.search("politically restricted posts", limit=10, prefer_council="county")
+    assert ids(hits)[0] == "allerdale:5.6"
+    assert "county:3.6" in ids(hits)
+
+
+def test_your_councils_clauses_are_reranked_even_outside_the_candidate_pool(corpus, monkeypatch):
+    import logic.search as search
+
+    monkeypatch.setattr(search, "RERANK_CANDIDATES", 1)
+    narrow = SearchIndex(corpus)
+    assert "parish" not in {h.council for h in narrow.search("complaints about officers", limit=1)}
+    assert narrow.search("complaints about officers", limit=1, prefer_council="parish")[0].id == "parish:7.2"
+
+
+def test_prefer_council_changes_nothing_under_a_council_filter(index):
+    assert index.search(RUDE_OFFICER, council="maldon", prefer_council="thurrock") == \
+        index.search(RUDE_OFFICER, council="maldon")
+
+
+def test_unknown_preferred_council_is_rejected(index):
+    with pytest.raises(ValueError, match="unknown preferred council"):
+        index.search("officer", prefer_council="atlantis")
+
+
+def test_a_long_question_gets_a_message_saying_what_was_used():
+    from logic.search import MAX_INPUT_CHARS, query_limit_message
+
+    assert query_limit_message("who do I complain to about the chief exec") is None
+    assert query_limit_message("x" * 5000) == "Your question was 5,000 characters; only the first 500 were used."
+    assert query_limit_message("x" * MAX_INPUT_CHARS) == \
+        "Your question was at least 10,000 characters; only the first 500 were used."
+    many = " ".join(f"word{n}" for n in range(45))
+    assert query_limit_message(many) == "Your question has 45 key words; only the first 40 were used."
+    for query in ("x" * 5000, many, "short question"):
+        assert query_truncated(query) == (query_limit_message(query) is not None)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=st.text(max_size=200), council=st.sampled_from(["allerdale", "county", "maldon", "parish", "thurrock"]))
+def test_any_text_is_a_safe_query_when_preferring_a_council(index, corpus, query, council):
+    preferred = index.search(query, limit=10, prefer_council=council)
+    assert len({h.id for h in preferred}) == len(preferred) <= 10
+    for hit in preferred:
+        assert_snippet_is_clause_text(hit, corpus)
+    # A council has fewer than 90 clauses, so a top-10 hit cannot be pushed past 100 by preferring one.
+    assert {h.id for h in index.search(query, limit=10)} <= {h.id for h in index.search(query, limit=100,
+                                                                                         prefer_council=council)}

@@ -10,6 +10,7 @@ shared cache, so no other visitor can see it or change what others see.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -156,25 +157,28 @@ def _shared_derived(root: str, name: str, _build: Callable[[Model], Any]) -> Any
     return _build(_cached_model(root))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _shared_handbook_markdown(root: str, slug: str) -> str:
-    return to_markdown(handbook_blocks(_cached_model(root).corpus, slug))
+@st.cache_data(show_spinner=False, max_entries=32)
+def _shared_handbook_markdown(root: str, slug: str, generated: dt.date) -> str:
+    return to_markdown(handbook_blocks(_cached_model(root).corpus, slug, generated))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _shared_handbook_pdf(root: str, slug: str) -> bytes:
-    return to_pdf(handbook_blocks(_cached_model(root).corpus, slug))
+@st.cache_data(show_spinner=False, max_entries=32)
+def _shared_handbook_pdf(root: str, slug: str, generated: dt.date) -> bytes:
+    return to_pdf(handbook_blocks(_cached_model(root).corpus, slug, generated))
 
 
 def handbook_markdown(slug: str) -> str:
-    """A council's handbook as Markdown: cached for the bundled councils, built afresh for an imported one."""
+    """A council's handbook as Markdown: cached (per day, since it prints the date) for the bundled
+    councils, built afresh for an imported one."""
+    today = dt.date.today()
     if slug in imported_councils():
-        return to_markdown(handbook_blocks(get_model().corpus, slug))
-    return _shared_handbook_markdown(str(content_dir()), slug)
+        return to_markdown(handbook_blocks(get_model().corpus, slug, today))
+    return _shared_handbook_markdown(str(content_dir()), slug, today)
 
 
 def handbook_pdf(slug: str) -> bytes:
     """A council's handbook as PDF (about half a second to build, so only on a download click)."""
+    today = dt.date.today()
     if slug in imported_councils():
-        return to_pdf(handbook_blocks(get_model().corpus, slug))
-    return _shared_handbook_pdf(str(content_dir()), slug)
+        return to_pdf(handbook_blocks(get_model().corpus, slug, today))
+    return _shared_handbook_pdf(str(content_dir()), slug, today)
