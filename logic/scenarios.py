@@ -224,6 +224,8 @@ def _route_questions(model, link: ScenarioLink, council: str, name: str, result:
     entry = model.routing.catalogue[link.slug]
     asker = entry.asker_for(result.params)
     situation = entry.label + (f"; assume {'; '.join(result.assumptions)}" if result.assumptions else "")
+    if result.scope:  # a route narrower than the situation: the question says where its answer holds
+        situation += f". {result.scope}"
     go_first = "whom do you go to first?" if asker else "who deals with it first?"
     prompt = f"Under {name}'s protocol, {go_first} ({situation}.)"
     if not result.covered:
@@ -232,6 +234,8 @@ def _route_questions(model, link: ScenarioLink, council: str, name: str, result:
     out = []
     contact = first_contact(result, asker)
     if contact is not None:
+        if contact.step.condition:  # "If the matter concerns the Clerk": the answer holds only then
+            prompt = prompt[:-2] + f"; {contact.step.condition[:1].lower()}{contact.step.condition[1:]}.)"
         out.append(_people_question(model, council, link, result, prompt, contact.roles, " or ".join(contact.labels),
                                     "first-contact", explanation, contact.step.cites))
     informed = next((s for s in result.steps if s.recipients_as("copied", "kept-informed")), None)

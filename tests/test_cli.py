@@ -70,7 +70,7 @@ def test_route_dot_output(capsys):
 
 
 def test_route_human_text(capsys):
-    code, out, _ = run(capsys, "route", "planning-case-concern", "--council", "parish")
+    code, out, _ = run(capsys, "route", "information-access-dispute", "--council", "parish")
     assert code == 0 and "Not covered" in out
 
 

@@ -96,7 +96,6 @@ KNOWN_GAPS = [
     ("parish", "correspondence"),
     ("parish", "media-and-publicity"),
     ("parish", "ceremonial-events"),
-    ("parish", "support-services"),
     ("parish", "declarations-of-interest"),
     ("thurrock", "correspondence"),
     ("thurrock", "leader-and-chair-relations"),

@@ -40,7 +40,7 @@ def test_maldon_informal_route_escalates_with_a_seven_day_limit(model):
 
 
 def test_silent_protocol_says_not_covered_and_cites_nothing(model):
-    answer = route(model.corpus, model.routing, "planning-case-concern", "parish")
+    answer = route(model.corpus, model.routing, "information-access-dispute", "parish")
     assert answer.covered is False and answer.steps == ()
     assert "not" in answer.note.lower()
     assert answer.as_dict()["steps"] == []
