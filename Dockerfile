@@ -10,9 +10,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     STREAMLIT_BROWSER_GATHER_USAGE_STATS=false
 
-# Graphviz's `dot` turns flowcharts into SVG/PNG downloads (DOT downloads work without it).
+# Graphviz's `dot` turns flowcharts into SVG/PNG downloads for councillors (without it the page
+# offers the DOT file only); DejaVu gives the PDF exports their Unicode characters.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends graphviz \
+    && apt-get install -y --no-install-recommends graphviz fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # An unprivileged user that owns nothing it could rewrite: the app only reads its files.

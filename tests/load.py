@@ -54,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.e2e_helpers import CHROMIUM, StreamlitServer  # noqa: E402  (after the path is set)
 from tests.e2e.e2e_helpers import CHROMIUM_ARGS as BROWSER_TEST_ARGS  # noqa: E402
+from ui.chrome import ASK_LABEL  # noqa: E402  (the sidebar box's label, wherever the sidebar puts it)
 
 CHROMIUM_ARGS = [
     *BROWSER_TEST_ARGS,
@@ -118,8 +119,14 @@ class Server(StreamlitServer):
         super().__init__(ROOT, extra_args=("--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
                                            "--server.disconnectedSessionTTL", str(session_ttl)))
         self.session_ttl = session_ttl
-        self.url = self.base_url
-        self.log = self.log_path
+
+    @property
+    def url(self) -> str:
+        return self.base_url
+
+    @property
+    def log(self):
+        return self.log_path
 
     def rss(self) -> int:
         """Resident memory of the server process and all its children, in bytes."""
@@ -249,9 +256,10 @@ async def run_step(page, step: str, number: int, links: Links, base: str, timeou
         await page.goto(f"{base}/handbook?{urlencode(query)}", wait_until="commit", timeout=timeout_ms)
         await settle(page, step, timeout_ms, evidence="text=Linked clause")
     elif step == "search":
-        box = page.locator('[data-testid="stSidebar"] input[aria-label="Search the protocols"]')
+        box = page.locator(f'[data-testid="stSidebar"] input[aria-label="{ASK_LABEL}"]')
         await box.fill(SEARCHES[number % len(SEARCHES)], timeout=timeout_ms)
-        await page.locator('[data-testid="stSidebar"] button', has_text="Search").click(timeout=timeout_ms)
+        await page.locator('[data-testid="stSidebar"] [data-testid="stFormSubmitButton"] button').click(
+            timeout=timeout_ms)
         await settle(page, step, timeout_ms, evidence="text=best matches")
     elif step == "escalation":
         routes = links.routes[council]

@@ -279,3 +279,103 @@ def test_pods_cannot_run_as_root(deployment, container):
 def test_readme_explains_sticky_sessions():
     text = (DEPLOY / "README.md").read_text(encoding="utf-8").lower()
     assert "sticky" in text and "websocket" in text and "affinity" in text
+
+
+def test_the_image_installs_graphviz_and_the_pdf_font(docker):
+    """Councillors get SVG/PNG flowchart downloads (dot) and Unicode PDFs (DejaVu) in production."""
+    installs = " ".join(args for args in instructions_named(docker, "RUN") if "apt-get install" in args)
+    assert re.search(r"\bgraphviz\b", installs) and re.search(r"\bfonts-dejavu-core\b", installs), installs
+
+
+# ---------------------------------------------------------------- one machine, several processes (deploy/multiprocess)
+
+MULTI = DEPLOY / "multiprocess"
+
+
+def nginx_directives(text: str, name: str) -> list[str]:
+    """The arguments of every `name ...;` directive in an nginx config (comments dropped)."""
+    body = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    return [m.group(1).strip() for m in re.finditer(rf"(?m)^\s*{re.escape(name)}\s+([^;{{}}]*);", body)]
+
+
+@pytest.fixture(scope="module")
+def sticky_config() -> str:
+    from deploy.multiprocess.serve import render_config
+
+    return render_config("127.0.0.1:8500", [8501, 8502], "/tmp/access.log")
+
+
+def test_the_proxy_hashes_on_its_route_cookie_consistently(sticky_config):
+    assert nginx_directives(sticky_config, "hash") == ["$protocol_explorer_route consistent"]
+    assert nginx_directives(sticky_config, "server") == ["127.0.0.1:8501 max_fails=1 fail_timeout=5s",
+                                                         "127.0.0.1:8502 max_fails=1 fail_timeout=5s"]
+    assert not re.search(r"@@[A-Z_]+@@", sticky_config), "every template marker is filled in"
+
+
+def test_the_proxy_upgrades_websockets_keeps_them_open_and_keeps_the_host(sticky_config):
+    headers = nginx_directives(sticky_config, "proxy_set_header")
+    assert "Upgrade $http_upgrade" in headers and "Connection $protocol_explorer_connection" in headers
+    assert "Host $http_host" in headers, "Streamlit refuses a websocket whose Origin does not match the Host"
+    for timeout in ("proxy_read_timeout", "proxy_send_timeout"):
+        (value,) = nginx_directives(sticky_config, timeout)
+        assert int(value.rstrip("s")) >= 3600, f"{timeout} closes idle websockets too soon"
+
+
+def test_the_proxy_and_the_ingress_allow_the_same_upload_size(sticky_config, manifests):
+    ingress = only(manifests, "Ingress")["metadata"]["annotations"]
+    assert nginx_directives(sticky_config, "client_max_body_size") == [
+        ingress["nginx.ingress.kubernetes.io/proxy-body-size"]]
+
+
+def test_nginx_accepts_the_rendered_config(tmp_path):
+    """`nginx -t` on the private configuration serve.py runs (nginx is a test dependency: .ci/system-packages)."""
+    import subprocess
+
+    from deploy.multiprocess.serve import MAIN_CONFIG, nginx_binary, render_config
+
+    (tmp_path / "protocol-explorer.conf").write_text(render_config("127.0.0.1:8500", [8501, 8502],
+                                                                   str(tmp_path / "access.log")))
+    main_config = tmp_path / "nginx.conf"
+    main_config.write_text(MAIN_CONFIG.replace("@@RUN@@", str(tmp_path)).replace("@@WORKERS@@", "1"))
+    checked = subprocess.run([nginx_binary(), "-t", "-p", str(tmp_path), "-c", str(main_config)],
+                             capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_two_processes_behind_the_proxy_share_browsers_and_keep_each_on_one(tmp_path):
+    """Real nginx and two Streamlit processes (the bare page): each browser's requests, websocket
+    included, reach one process; different browsers reach both."""
+    import asyncio
+    import time
+
+    from deploy.multiprocess.serve import MultiProcessServer
+    from tests.streamlit_ws import Tab
+
+    async def browse(base_url: str) -> list[dict]:
+        tabs = []
+        for _ in range(8):
+            tab = Tab(base_url)
+            await tab.load("/")
+            for _visit in range(2):  # a reconnect: the second websocket must reach the same process
+                await tab.connect()
+                run = await asyncio.wait_for(tab.run("/"), 60)
+                await tab.close()
+                assert run.elements == {"heading": 1}
+            tabs.append(dict(tab.cookies))
+        return tabs
+
+    with MultiProcessServer(ROOT, script="tests/bare_app/app.py", processes=2) as multi:
+        tabs = asyncio.run(browse(multi.base_url))
+        time.sleep(1.5)  # the access log is flushed every second
+        log = multi.access_log.read_text()
+        backends = {url.removeprefix("http://") for url in multi.backend_urls}
+    routes = [tab["protocol_explorer_route"] for tab in tabs]
+    assert len(set(routes)) == 8, "every new browser gets a route cookie of its own"
+    served: dict[str, set[str]] = {}
+    for _path, upstream, route in re.findall(r'"GET (\S+) [^"]*" \d+ upstream=(\S+) route=(\S+)', log):
+        if route in routes:
+            served.setdefault(route, set()).add(upstream)
+    assert set(served) == set(routes)
+    assert all(len(upstreams) == 1 for upstreams in served.values()), served
+    assert {next(iter(upstreams)) for upstreams in served.values()} == backends, "both processes get browsers"
+    assert log.count('"GET /_stcore/stream HTTP/1.1" 101') >= 16, "every websocket upgrade went through"

@@ -11,9 +11,10 @@ from logic.routing import Route
 def route_alt_text(answer: Route) -> str:
     if not answer.covered:
         return "Flowchart: not covered by this protocol."
-    steps = "; ".join(f"step {s.number}, {s.actor_label}" + (f" ({s.reaches})" if s.recipients else "")
-                      for s in answer.steps)
-    return f"Flowchart of the route: {steps}. The same steps are listed as text on this page."
+    steps = "; ".join(f"step {s.number}, {'at the same time, ' * s.parallel}{s.actor_label}"
+                      + (f" ({s.reaches})" if s.recipients else "") for s in answer.steps)
+    scope = f" (applies: {answer.scope})" if answer.scope else ""
+    return f"Flowchart of the route{scope}: {steps}. The same steps are listed as text on this page."
 
 
 def flowchart(dot: str, *, alt: str, file_stem: str, key: str, wide: bool = False) -> None:
@@ -27,5 +28,5 @@ def flowchart(dot: str, *, alt: str, file_stem: str, key: str, wide: bool = Fals
         files.download_button("Download PNG", lambda: render(dot, "png"), file_name=f"{file_stem}.png",
                               mime="image/png", key=f"png_{key}", icon=":material/download:")
     else:
-        st.caption("SVG and PNG downloads need Graphviz's `dot` program, which is not installed on this server. "
-                   "The DOT file opens in any Graphviz viewer.")
+        st.caption("Picture downloads (SVG, PNG) are not available on this server. "
+                   "You can still download the chart's DOT file.")

@@ -1,14 +1,29 @@
 """Real-browser fixtures: one `streamlit run` server and one Debian Chromium for the whole session,
 a fresh browser context (1280x900) per test.
 
-Nothing here is skipped: if the server or Chromium cannot start, the tests fail.
+Nothing here is skipped: if the server or Chromium cannot start, the tests fail, and the failure
+says which step (server start, Chromium launch, the first page) and quotes the server log.
 Loopback only: the server binds 127.0.0.1 and the browser only ever opens its URLs.
+
+On a busy machine the slow steps are given room rather than failing: the server counts as started
+only once a page run of Home has finished over the websocket (the app's caches are then warm), and
+Chromium's launch and the first browser page (which compiles Streamlit's JavaScript) get two
+minutes each (see e2e_helpers.py).
 """
 
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import AXE_SUMMARY, SETTLE_TIMEOUT_MS, VIEWPORT, launch_chromium, open_app, running_server
+from e2e_helpers import (
+    AXE_SUMMARY,
+    FIRST_PAGE_TIMEOUT_MS,
+    SETTLE_TIMEOUT_MS,
+    VIEWPORT,
+    launch_chromium,
+    open_app,
+    running_server,
+    server_log_tails,
+)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -19,9 +34,20 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test (or fixture) carries the tail of the running server's log in its report."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        tails = server_log_tails()
+        if tails:
+            report.sections.append(("streamlit server log (tail)", tails))
+
+
 @pytest.fixture(scope="session")
 def streamlit_server():
-    with running_server() as server:
+    with running_server(ready="app") as server:
         yield server
 
 
@@ -42,18 +68,21 @@ def browser(playwright_instance):
 
 @pytest.fixture(scope="session")
 def base_url(streamlit_server, browser) -> str:
-    """The server's URL, after one visit to Home.
+    """The server's URL, after one browser visit to Home.
 
-    This warm-up is deliberate. On a fresh server Streamlit treats this app as a legacy
+    Two warm-ups are deliberate. On a fresh server Streamlit treats this app as a legacy
     `pages/`-folder app until some session has run app.py (whose st.navigation call switches
     that off for the process), so a deep link as the very first request renders the bare page
-    file without app.py's chrome. test_pages_in_browser.py::test_deep_link_as_first_request_on_a_fresh_server
-    checks exactly that case on its own server; every other test starts from a server that has
-    run app.py once, so the tests do not depend on their order.
+    file without app.py's chrome: the server fixture's readiness check (a websocket page run of
+    Home) has run app.py once. test_pages_in_browser.py::test_deep_link_as_first_request_on_a_fresh_server
+    checks the fresh-server case on its own server. This browser visit then takes the first page
+    load's cost (Chromium compiling Streamlit's JavaScript) with a long budget, so that no test's
+    own budget pays it and the tests do not depend on their order.
     """
     context = browser.new_context(viewport=VIEWPORT)
     try:
-        open_app(context.new_page(), streamlit_server.base_url + "/", "Protocol Explorer")
+        open_app(context.new_page(), streamlit_server.base_url + "/", "Protocol Explorer",
+                 timeout_ms=FIRST_PAGE_TIMEOUT_MS)
     finally:
         context.close()
     return streamlit_server.base_url
