@@ -38,7 +38,8 @@ def write_url(prefix: str, values: Mapping[str, str], defaults: Mapping[str, str
     """Mirror the page's choices in the URL, keeping the council; values equal to ``defaults`` are left out."""
     st.session_state[f"{prefix}__from_url"] = dict(values)
     shown = {k: v for k, v in values.items() if v != (defaults or {}).get(k, None) and v != ""}
-    wanted = {COUNCIL_PARAM: st.session_state.get(COUNCIL_PARAM, ""), **shown}
+    council = st.session_state.get(COUNCIL_PARAM)
+    wanted = {**({COUNCIL_PARAM: council} if council else {}), **shown}
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
 
@@ -72,3 +73,16 @@ def read_list(name: str, valid: Iterable[str], what: str) -> list[str] | None:
 
 def as_list_param(items: Iterable[str]) -> str:
     return ",".join(items)
+
+
+def reseed_on_return(prefix: str, widget: str) -> bool:
+    """Make :func:`seed_from_url` seed again when the visitor comes back to this page; True if they did.
+
+    Streamlit deletes a page's widget state once another page has run, so coming back (a nav link, or
+    the browser's back button to a URL this page wrote) finds default widgets while the URL still holds
+    the choices. Call before :func:`seed_from_url` with the name of one of the page's widgets.
+    """
+    if f"{prefix}_{widget}" in st.session_state:
+        return False
+    st.session_state.pop(f"{prefix}__from_url", None)
+    return True
