@@ -187,6 +187,14 @@ def _distractor_roles(model, council: str, link: ScenarioLink, excluded: set[str
     return candidates[:count]
 
 
+def _mentioned_posts(model, council: str, result: Route) -> set[str]:
+    """Posts the route's own words mention (its note, its steps' actions): never offered as wrong answers,
+    since the text may give them a part the steps do not show (Maldon dr-4.2's Opposition Leader)."""
+    words = " ".join([result.note, result.scope, *(s.action for s in result.steps)]).lower()
+    titles = model.corpus.councils[council].titles
+    return {role for role, title in titles.items() if title.lower() in words}
+
+
 def _named_posts(model, link: ScenarioLink) -> set[str]:
     """Posts the situation itself names (the officer concerned is a head of service, the clerk)."""
     return {value for value in link.params.values() if value in model.corpus.roles}
@@ -200,7 +208,7 @@ def _people_question(model, council: str, link: ScenarioLink, result: Route, pro
     officer concerned is a head of service, "Head of Service" is the right person, not a wrong one).
     """
     council_obj = model.corpus.councils[council]
-    excluded = roles_in(result) | set(right) | _named_posts(model, link)
+    excluded = roles_in(result) | set(right) | _named_posts(model, link) | _mentioned_posts(model, council, result)
     wrong = _distractor_roles(model, council, link, excluded, MAX_ROUTE_OPTIONS - 2)
     option_roles = [(right_label, frozenset(right))]
     option_roles += [(council_obj.title_for(role, model.corpus.roles), frozenset({role})) for role in wrong]
@@ -236,7 +244,7 @@ def _route_questions(model, link: ScenarioLink, council: str, name: str, result:
     if contact is not None:
         if contact.step.condition:  # "If the matter concerns the Clerk": the answer holds only then
             prompt = prompt[:-2] + f"; {contact.step.condition[:1].lower()}{contact.step.condition[1:]}.)"
-        out.append(_people_question(model, council, link, result, prompt, contact.roles, " or ".join(contact.labels),
+        out.append(_people_question(model, council, link, result, prompt, contact.roles, contact.in_words,
                                     "first-contact", explanation, contact.step.cites))
     informed = next((s for s in result.steps if s.recipients_as("copied", "kept-informed")), None)
     if informed is not None:

@@ -137,5 +137,5 @@ def test_quiz_first_contact_is_who_the_asker_goes_to_not_the_asker(model):
         asker = model.routing.catalogue[question.link.slug].asker_for(result.params)
         contact = first_contact(result, asker)
         assert asker not in contact.roles, (scenario.slug, council)
-        assert question.answer == " or ".join(contact.labels)
+        assert question.answer == contact.in_words
         assert not contact.step.condition.lower().startswith("where necessary"), (scenario.slug, council)
