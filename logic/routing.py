@@ -299,13 +299,16 @@ def titled_steps(corpus: Corpus, council: str, case: RouteCase) -> tuple[RouteSt
 def route_in_words(steps) -> str:
     """The route as one line: "Member (to Director; copied to Monitoring Officer) → Director".
 
-    Parallel steps are joined with " + " (they happen at the same time, not one after the other).
+    Parallel steps are joined with " + " (they happen at the same time, not one after the other); a later
+    step's condition comes before it in brackets ("→ [if concerns remain] Leader of the Council").
     """
     out = ""
     for step in steps:
         reaches = f" ({step.reaches})" if step.recipients else ""
         joiner = " + " if step.parallel else " → "
-        out += (joiner if out else "") + step.actor_label + reaches
+        # A step that applies only in some cases says so, or the summary reads as one sequence.
+        condition = f"[{step.condition[:1].lower()}{step.condition[1:]}] " if step.condition and out else ""
+        out += (joiner if out else "") + condition + step.actor_label + reaches
     return out
 
 

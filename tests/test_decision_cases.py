@@ -37,6 +37,10 @@ def test_named_case(model, council, case):
             assert [s.number for s in answer.steps if s.parallel] == expect["parallel"]
         if "scope" in expect:
             assert expect["scope"] in answer.scope
+        for words in expect.get("note_mentions", []):
+            assert words in answer.note, answer.note
+        for words in expect.get("actions_mention", []):
+            assert any(words in s.action for s in answer.steps), [s.action for s in answer.steps]
         if "limits" in expect:  # every time limit in words, e.g. ["7 days; 3 working days if ..."]
             assert [s.limits_text for s in answer.steps if s.limits_text] == expect["limits"]
         cited = set(answer.cites)  # the steps' cites and the note's
