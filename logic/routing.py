@@ -28,13 +28,16 @@ from logic.decisions import (
 )
 
 STEP_KEYS = {"actor", "action", "within", "also_within", "condition", "cites", "recipients", "parallel"}
-RECIPIENT_KEYS = {"role", "how"}
+RECIPIENT_KEYS = {"role", "how", "optional"}
 # How a step reaches someone besides the person acting: the step goes to them (or through them, "via"),
 # they are copied in, they are told (in parallel, not as the next step), or they are kept informed.
 RECIPIENT_HOW = {"sent": "to", "via": "via", "copied": "copied to", "told": "tells", "kept-informed": "keeps informed"}
 # The same in a sentence about the step ("Officer (keeps Member informed)"), and about the person reached.
 RECIPIENT_PHRASE = {"sent": "to {}", "via": "via {}", "copied": "copied to {}", "told": "tells {}",
                     "kept-informed": "keeps {} informed"}
+# Where the text says "may" ("the Chief Executive may inform the group leader"): `optional: true`.
+OPTIONAL_PHRASE = {"sent": "may go to {}", "via": "may pass via {}", "copied": "may copy in {}", "told": "may tell {}",
+                   "kept-informed": "may keep {} informed"}
 RECIPIENT_PASSIVE = {"sent": "sent it", "via": "passed it on", "copied": "copied in", "told": "told",
                      "kept-informed": "kept informed"}
 CASE_KEYS = {"when", "steps", "not_covered", "note", "note_cites", "scope"}
@@ -67,6 +70,7 @@ class OtherLimit:
 class Recipient:
     role: str
     how: str  # a key of RECIPIENT_HOW
+    optional: bool = False  # the text says "may" ("may inform the relevant political group leader")
 
 
 @dataclass(frozen=True)
@@ -99,19 +103,24 @@ class TitledRecipient:
     role: str
     label: str  # the council's own title
     how: str
+    optional: bool = False
 
     def as_dict(self) -> dict:
-        return {"role": self.role, "label": self.label, "how": self.how}
+        # "optional" appears only when true, so answers recorded before it existed keep their fingerprints.
+        optional = {"optional": True} if self.optional else {}
+        return {"role": self.role, "label": self.label, "how": self.how, **optional}
 
 
 def recipients_in_words(recipients) -> str:
     """"to Director or Chief Executive; copied to Monitoring Officer": several people a step is sent to are
     alternatives ("or"); several people copied in, told or kept informed all are ("and")."""
     parts = []
-    for how, phrase in RECIPIENT_PHRASE.items():
-        labels = [r.label for r in recipients if r.how == how]
-        if labels:
-            parts.append(phrase.format((" or " if how == "sent" else " and ").join(labels)))
+    for optional in (False, True):
+        for how, phrase in RECIPIENT_PHRASE.items():
+            labels = [r.label for r in recipients if r.how == how and r.optional == optional]
+            if labels:
+                template = OPTIONAL_PHRASE[how] if optional else phrase
+                parts.append(template.format((" or " if how == "sent" else " and ").join(labels)))
     return "; ".join(parts)
 
 
@@ -228,7 +237,7 @@ def _parse_recipients(raw, ctx: CaseContext) -> tuple[Recipient, ...]:
             ctx.problem(f"unknown recipient role '{role}'.", "Use a slug from content/roles.yaml.")
         if how not in RECIPIENT_HOW:
             ctx.problem(f"recipient 'how' is '{how}'.", f"Use one of: {', '.join(RECIPIENT_HOW)}.")
-        out.append(Recipient(role, how))
+        out.append(Recipient(role, how, item.get("optional") is True))
     return tuple(out)
 
 
@@ -291,7 +300,7 @@ def titled_steps(corpus: Corpus, council: str, case: RouteCase) -> tuple[RouteSt
         RouteStep(number=i, actor=s.actor, actor_label=title(s.actor),
                   action=s.action, within=str(s.within) if s.within else None, cites=s.cites,
                   condition=s.condition, time_limit=s.within,
-                  recipients=tuple(TitledRecipient(r.role, title(r.role), r.how) for r in s.recipients),
+                  recipients=tuple(TitledRecipient(r.role, title(r.role), r.how, r.optional) for r in s.recipients),
                   other_limits=s.other_limits, parallel=s.parallel)
         for i, s in enumerate(case.steps, 1))
 
