@@ -241,7 +241,8 @@ def _route_questions(model, link: ScenarioLink, council: str, name: str, result:
     explanation = summary(result)
     out = []
     contact = first_contact(result, asker)
-    if contact is not None:
+    # "An officer" or "a member" is nobody in particular: no question whose right answer is that.
+    if contact is not None and not set(contact.roles) <= set(SELF_ROLES):
         if contact.step.condition:  # "If the matter concerns the Clerk": the answer holds only then
             prompt = prompt[:-2] + f"; {contact.step.condition[:1].lower()}{contact.step.condition[1:]}.)"
         out.append(_people_question(model, council, link, result, prompt, contact.roles, contact.in_words,
