@@ -119,7 +119,7 @@ def test_scenario_tree_has_decisions_and_highlights_the_chosen_path(model):
 
 
 def test_not_covered_route_draws_a_dashed_note(model):
-    answer = route(model.corpus, model.routing, "member-concern-about-officer", "maldon", {"about": "clerk"})
+    answer = route(model.corpus, model.routing, "officer-employment-issue", "county")
     assert not answer.covered
     dot = route_dot(model, answer)
     assert "not_covered" in dot and "style=dashed" in dot and "->" in dot
