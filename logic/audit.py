@@ -168,7 +168,7 @@ def skeleton(model: Model, slug: str, audit_dir: Path = AUDIT_DIR) -> str:
 
 def _answer_lines(result: Route | Answer) -> list[str]:
     if isinstance(result, Answer):
-        lines = [f"**Verdict: {result.verdict_label}**", ""] + [f"- {r}" for r in result.reasons]
+        lines = [f"**Verdict: {result.verdict_in_words}**", ""] + [f"- {r}" for r in result.reasons]
         return lines
     if not result.covered:
         return [f"**Not covered.** {result.note}"]

@@ -55,6 +55,8 @@ cites another council's clause, because the engines never do.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import html
 import io
 import re
@@ -72,6 +74,7 @@ from rapidfuzz import fuzz, process
 
 from logic.content import Clause, ContentError, Corpus, Problem, _rel, check_keys, read_yaml
 from logic.decisions import CatalogueEntry, ParameterError, lookup, resolve_params
+from logic.export import long_date
 from logic.model import Model
 from logic.permissions import Answer, ask
 from logic.routing import Route, cites_of_steps, first_contact, route, route_in_words, with_scope
@@ -128,17 +131,28 @@ def side_by_side(corpus: Corpus, topic: str) -> dict[str, list[Clause]]:
             for slug, council in corpus.councils.items()}
 
 
-def side_by_side_table(corpus: Corpus, topic: str) -> pd.DataFrame:
+def side_by_side_table(corpus: Corpus, topic: str, gap: str = NOT_COVERED) -> pd.DataFrame:
     """One column per council, its clauses on the topic down the rows ("id" line, then text).
 
-    A council that does not address the topic shows "not covered" in its first row, so a
-    gap reads as a gap; shorter columns are padded with empty strings.
+    A council that does not address the topic shows ``gap`` ("not covered"; the page's export uses its
+    on-screen :data:`GAP_IN_WORDS`) in its first row, so a gap reads as a gap; shorter columns are
+    padded with empty strings.
     """
     headers = _council_headers(corpus)
-    columns = {headers[slug]: [f"{c.id}\n{c.text}" for c in clauses] or [NOT_COVERED]
+    columns = {headers[slug]: [f"{c.id}\n{c.text}" for c in clauses] or [gap]
                for slug, clauses in side_by_side(corpus, topic).items()}
     depth = max(len(cells) for cells in columns.values())
     return pd.DataFrame({name: cells + [""] * (depth - len(cells)) for name, cells in columns.items()})
+
+
+def clauses_on_topics(corpus: Corpus, council: str, topics: Iterable[str]) -> list[Clause]:
+    """The council's clauses tagged with any of ``topics``, in document order.
+
+    What a page offers beside a "not covered" answer as reading on the same subject: these clauses
+    do not answer the question (the engines found no rule in them), so they are never cited.
+    """
+    wanted = set(topics)
+    return [c for c in corpus.councils[council].clauses if wanted & set(c.topics)]
 
 
 # ------------------------------------------------------------------ shared wording
@@ -284,7 +298,7 @@ def _time_limits(answer: Route, entry: CatalogueEntry) -> DifferenceCell:
 
 
 def _verdict(answer: Answer) -> DifferenceCell:
-    return DifferenceCell(answer.verdict_label, answer.cites)
+    return DifferenceCell(answer.verdict_in_words, answer.cites)
 
 
 # How a row turns an engine's answer into one cell; a row names one of these in `summary`.
@@ -385,35 +399,96 @@ def differences(model: Model) -> list[DifferenceRow]:
             for spec in load_difference_specs(model)]
 
 
-def differences_table(model: Model) -> pd.DataFrame:
-    """One row per question, one column per council; cells read "answer (ids)" or "not covered"."""
+def differences_table(model: Model, rows: list[DifferenceRow] | None = None) -> pd.DataFrame:
+    """One row per question, one column per council; cells read "answer (ids)" or "not covered".
+
+    ``rows`` are :func:`differences` already computed (a page keeps them cached); by default they are computed.
+    """
     headers = _council_headers(model.corpus)
-    rows = [{"Question": row.spec.question, **{headers[slug]: str(cell) for slug, cell in row.cells.items()}}
-            for row in differences(model)]
-    return pd.DataFrame(rows, columns=["Question", *headers.values()])
+    cells = [{"Question": row.spec.question, **{headers[slug]: str(cell) for slug, cell in row.cells.items()}}
+             for row in (differences(model) if rows is None else rows)]
+    return pd.DataFrame(cells, columns=["Question", *headers.values()])
+
+
+def answers_resting_on(rows: list[DifferenceRow], council: str, clause_ids: Iterable[str]) -> list[DifferenceRow]:
+    """The differences rows whose answer for ``council`` cites one of ``clause_ids`` (the answers those
+    clauses give, shown beside them so a topic's clauses and the answers built on them are read together)."""
+    wanted = set(clause_ids)
+    return [row for row in rows if wanted & set(row.cells[council].cites)]
 
 
 # ------------------------------------------------------------------ exports
 
+APP_NAME = "Protocol Explorer"
+GAP = "✗ Gap"  # a heatmap cell of a topic the protocol does not address (a symbol and a word: not colour alone)
+GAP_IN_WORDS = f"{GAP}: not covered by this protocol"
 
-def to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark, so Excel shows the typographic quotes of the texts."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+
+@dataclass(frozen=True)
+class ExportAbout:
+    """What an exported table is and where it comes from, printed above the table in every format: a file
+    read away from the screen still says what it shows, when it was made and from which protocols."""
+
+    title: str
+    generated: dt.date
+    sources: tuple[str, ...]  # one line per council shown: its name and its source document
+    notes: tuple[str, ...] = ()  # how to read the cells ("✗ Gap: the protocol does not address the topic")
+
+    def rows(self) -> list[list[str]]:
+        """The preamble as label/value rows (the title alone on the first)."""
+        return [[self.title], ["Generated", f"{long_date(self.generated)} by {APP_NAME}"],
+                *(["Source" if i == 0 else "", source] for i, source in enumerate(self.sources)),
+                *(["Note", note] for note in self.notes)]
+
+
+def source_line(corpus: Corpus, council: str) -> str:
+    """"Maldon District Council: “Protocol on Member / Officer Relations” (adoption date not stated)"."""
+    found = corpus.councils[council]
+    adopted = f"adopted {found.adopted}" if found.adopted else "adoption date not stated"
+    return f"{found.name}: “{found.source_title}” ({adopted})"
+
+
+def export_about(corpus: Corpus, title: str, councils: Iterable[str], *, notes: Iterable[str] = (),
+                 generated: dt.date | None = None) -> ExportAbout:
+    """The title, today's date (or ``generated``) and the source documents of ``councils``, in their order."""
+    return ExportAbout(title, generated or dt.date.today(), tuple(source_line(corpus, c) for c in councils),
+                       tuple(notes))
+
+
+def to_csv(frame: pd.DataFrame, about: ExportAbout | None = None) -> bytes:
+    """UTF-8 CSV with a byte-order mark, so Excel shows the typographic quotes of the texts.
+
+    With ``about``, its rows come first and a blank row separates them from the table's header.
+    """
+    preamble = io.StringIO()
+    if about:
+        csv.writer(preamble, lineterminator="\n").writerows([*about.rows(), []])
+    return (preamble.getvalue() + frame.to_csv(index=False, lineterminator="\n")).encode("utf-8-sig")
+
+
+def _markdown_text(value: object) -> str:
+    return html.escape(str(value), quote=False)
 
 
 def _markdown_cell(value: object) -> str:
-    text = html.escape(str(value), quote=False).replace("|", "\\|")
-    return "<br>".join(text.splitlines())
+    return "<br>".join(_markdown_text(value).replace("|", "\\|").splitlines())
 
 
-def to_markdown(frame: pd.DataFrame) -> str:
+def to_markdown(frame: pd.DataFrame, about: ExportAbout | None = None) -> str:
     """A GitHub-flavoured Markdown table; numbers right-aligned, line breaks as <br>.
 
     Cell text is HTML-escaped, so clause text can never inject markup where the file is viewed.
+    With ``about``, a heading, the date, the sources and the notes come first.
     """
     numeric = [pd.api.types.is_numeric_dtype(frame[col]) for col in frame.columns]
-    lines = ["| " + " | ".join(_markdown_cell(col) for col in frame.columns) + " |",
-             "| " + " | ".join("---:" if num else "---" for num in numeric) + " |"]
+    lines = []
+    if about:
+        lines += [f"# {_markdown_text(about.title)}", "",
+                  f"Generated {long_date(about.generated)} by {APP_NAME}.", "", "Source:", ""]
+        lines += [f"- {_markdown_text(source)}" for source in about.sources] + [""]
+        lines += [line for note in about.notes for line in (_markdown_text(note), "")]
+    lines += ["| " + " | ".join(_markdown_cell(col) for col in frame.columns) + " |",
+              "| " + " | ".join("---:" if num else "---" for num in numeric) + " |"]
     lines += ["| " + " | ".join(_markdown_cell(v) for v in row) + " |"
               for row in frame.itertuples(index=False, name=None)]
     return "\n".join(lines) + "\n"
@@ -435,30 +510,39 @@ def _excel_value(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-def to_excel(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+def to_excel(sheets: Mapping[str, pd.DataFrame], about: ExportAbout | None = None) -> bytes:
     """An .xlsx workbook, one sheet per table: bold frozen header, wrapped text.
 
+    With ``about``, each sheet opens with its rows (the title in bold) and a blank row above the header.
     Every string is stored as text, never as a formula, so text beginning with "=" (an
     imported council's clause, say) cannot run in the reader's spreadsheet; characters that
     Excel cannot store are dropped.
     """
     workbook = Workbook()
     workbook.remove(workbook.active)
+    preamble = [*about.rows(), []] if about else []
     for name, frame in sheets.items():
         sheet = workbook.create_sheet(_sheet_name(name))
-        sheet.append([str(col) for col in frame.columns])
+        for row in preamble:
+            sheet.append([_excel_value(v) for v in row])
+        header = len(preamble) + 1
+        sheet.append([_excel_value(str(col)) for col in frame.columns])
         for row in frame.itertuples(index=False, name=None):
             sheet.append([_excel_value(v) for v in row])
         for index, column_cells in enumerate(sheet.iter_cols(), 1):
             for cell in column_cells:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+            table_cells = column_cells[header - 1:]  # the preamble's long lines may run across; the table wraps
+            for cell in table_cells:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-            longest = max(_longest_line(cell.value) for cell in column_cells)
+            longest = max(_longest_line(cell.value) for cell in table_cells)
             sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, _MAX_COLUMN_WIDTH)
-        for cell in sheet[1]:
+        if about:
+            sheet["A1"].font = Font(bold=True, size=14)
+        for cell in sheet[header]:
             cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
+        sheet.freeze_panes = f"A{header + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -468,41 +552,62 @@ def to_excel(sheets: Mapping[str, pd.DataFrame]) -> bytes:
 class ExportFormat:
     label: str
     mime: str
-    write: Callable[[pd.DataFrame, str], bytes]
+    write: Callable[[pd.DataFrame, str, ExportAbout | None], bytes]
 
 
 # Keyed by file suffix: what a download button or the CLI's --output offers.
 EXPORT_FORMATS = {
-    "csv": ExportFormat("CSV", "text/csv", lambda frame, title: to_csv(frame)),
-    "md": ExportFormat("Markdown", "text/markdown", lambda frame, title: to_markdown(frame).encode("utf-8")),
+    "csv": ExportFormat("CSV", "text/csv", lambda frame, title, about: to_csv(frame, about)),
+    "md": ExportFormat("Markdown", "text/markdown",
+                       lambda frame, title, about: to_markdown(frame, about).encode("utf-8")),
     "xlsx": ExportFormat("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         lambda frame, title: to_excel({title: frame})),
+                         lambda frame, title, about: to_excel({title: frame}, about)),
 }
 
 
-def export(frame: pd.DataFrame, fmt: str, title: str) -> bytes:
-    """The table as a file's bytes in one of EXPORT_FORMATS (``title`` names the Excel sheet)."""
+def export(frame: pd.DataFrame, fmt: str, title: str, about: ExportAbout | None = None) -> bytes:
+    """The table as a file's bytes in one of EXPORT_FORMATS (``title`` names the Excel sheet); with ``about``
+    the file opens with its title, date and sources (what every download from the pages carries)."""
     if fmt not in EXPORT_FORMATS:
         raise ParameterError(f"unknown export format '{clip(fmt)}'; choose one of: {', '.join(EXPORT_FORMATS)}")
-    return EXPORT_FORMATS[fmt].write(frame, title)
+    return EXPORT_FORMATS[fmt].write(frame, title, about)
 
 
-def only_councils(corpus: Corpus, frame: pd.DataFrame, councils: Iterable[str]) -> pd.DataFrame:
-    """Keep the first (row label) column and the columns of the chosen councils, in corpus order."""
+def council_order(corpus: Corpus, chosen: Iterable[str], first: str | None = None) -> list[str]:
+    """The chosen councils in corpus order, with ``first`` (the visitor's own council) leading when chosen."""
+    wanted = set(chosen)
+    ordered = [slug for slug in corpus.councils if slug in wanted]
+    return ([first] if first in ordered else []) + [slug for slug in ordered if slug != first]
+
+
+def only_councils(corpus: Corpus, frame: pd.DataFrame, councils: Iterable[str], *, label: bool = True
+                  ) -> pd.DataFrame:
+    """Keep the first (row label) column and the columns of ``councils``, in the order given. ``label=False``
+    for a table with no label column (:func:`side_by_side_table`)."""
     headers = _council_headers(corpus)
-    keep = [headers[slug] for slug in corpus.councils if slug in set(councils)]
-    return frame[[frame.columns[0], *keep]]
+    return frame[[*(list(frame.columns[:1]) if label else []), *(headers[slug] for slug in councils)]]
 
 
-def pairs_between(pairs: list[SharedWording], councils: Iterable[str]) -> list[SharedWording]:
-    """Shared-wording pairs whose two clauses both come from the chosen councils."""
+def _facing(pair: SharedWording, council: str | None) -> SharedWording:
+    """The pair with ``council``'s clause on the left (the side read first)."""
+    if pair.right.council != council:
+        return pair
+    return SharedWording(pair.right, pair.left, pair.score, pair.whole_score,
+                         tuple(PassageMatch(m.score, m.right, m.left) for m in pair.passages))
+
+
+def pairs_between(pairs: list[SharedWording], councils: Iterable[str], first: str | None = None
+                  ) -> list[SharedWording]:
+    """Shared-wording pairs whose two clauses both come from the chosen councils; with ``first`` (the
+    visitor's council), the pairs it shares come first (best first still), its clause on the left."""
     chosen = set(councils)
-    return [p for p in pairs if p.left.council in chosen and p.right.council in chosen]
+    kept = [_facing(p, first) for p in pairs if p.left.council in chosen and p.right.council in chosen]
+    return sorted(kept, key=lambda p: p.left.council != first) if first else kept
 
 
 def heatmap_cells(counts: pd.DataFrame) -> pd.DataFrame:
     """Counts as text for the heatmap: a number of clauses, or 'Gap' (readable without colour)."""
     shown = counts.copy()
     for column in shown.columns[1:]:
-        shown[column] = [f"{n} clause{'s' if n != 1 else ''}" if n else "✗ Gap" for n in counts[column]]
+        shown[column] = [f"{n} clause{'s' if n != 1 else ''}" if n else GAP for n in counts[column]]
     return shown

@@ -52,6 +52,8 @@ class CatalogueEntry:
     asker_param: str = ""
     # A topic whose every clause bears on this entry: a council with clauses on it must answer from them.
     answers_topic: str = ""
+    # How a quiz asks for the first person involved, where "whom do you go to first?" would not fit.
+    first_contact_prompt: str = ""
 
     def asker_for(self, params: dict[str, str]) -> str:
         return params.get(self.asker_param, "") if self.asker_param else self.asker
@@ -97,7 +99,8 @@ def load_catalogue(path: Path, root: Path, problems: list[Problem]) -> dict[str,
                                               str(entry.get("question", entry["label"])), params,
                                               tuple(str(t) for t in entry.get("topics") or ()),
                                               "" if isinstance(asker, dict) else str(asker), asker_param,
-                                              str(entry.get("answers_topic") or ""))
+                                              str(entry.get("answers_topic") or ""),
+                                              str(entry.get("first_contact_prompt") or ""))
     return catalogue
 
 

@@ -28,7 +28,7 @@ from logic.decisions import (
 VERDICTS = ("yes", "no", "conditional", "not-covered")
 VERDICT_LABELS = {"yes": "Yes", "no": "No", "conditional": "Only in some circumstances",
                   "not-covered": "Not covered by this protocol"}
-CASE_KEYS = {"when", "verdict", "reasons", "cites"}
+CASE_KEYS = {"when", "verdict", "reasons", "cites", "scope"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class RuleCase:
     verdict: str
     reasons: tuple[str, ...]
     cites: tuple[str, ...]
+    # Where the verdict holds for part of the question only ("As to officers' help; facilities and
+    # equipment are not covered"): every summary of the answer leads with it.
+    scope: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,15 +52,23 @@ class Answer:
     cites: tuple[str, ...]
     assumptions: tuple[str, ...]
     case_index: int | None = None  # which case of the council's rules.yaml answered (None: no case matched)
+    scope: str = ""
 
     @property
     def verdict_label(self) -> str:
         return VERDICT_LABELS[self.verdict]
 
+    @property
+    def verdict_in_words(self) -> str:
+        """The verdict, led by its scope where it holds for part of the question only."""
+        return f"{self.verdict_label} ({self.scope[:1].lower()}{self.scope[1:]})" if self.scope else self.verdict_label
+
     def as_dict(self) -> dict:
+        # "scope" appears only when set, so verdicts recorded before it existed keep their fingerprints.
         return {"council": self.council, "question": self.question, "params": self.params,
                 "assumptions": list(self.assumptions), "verdict": self.verdict,
-                "reasons": list(self.reasons), "cites": list(self.cites)}
+                "reasons": list(self.reasons), "cites": list(self.cites),
+                **({"scope": self.scope} if self.scope else {})}
 
 
 @dataclass
@@ -79,7 +90,7 @@ def _parse_case(raw: dict, ctx: CaseContext) -> RuleCase:
     cites = ctx.check_cites(raw.get("cites"), required=covered)
     if not covered and cites:
         ctx.problem("a not-covered verdict cites nothing.", "Remove its cites.")
-    return RuleCase(ctx.parse_when(raw.get("when")), verdict, reasons, cites)
+    return RuleCase(ctx.parse_when(raw.get("when")), verdict, reasons, cites, str(raw.get("scope") or "").strip())
 
 
 def load_rules(corpus: Corpus, problems: list[Problem]) -> RuleData:
@@ -97,7 +108,8 @@ def ask(corpus: Corpus, data: RuleData, question: str, council: str, params: dic
     assumed = tuple(assumptions(entry, resolved))
     for index, case in enumerate(data.answers.get(council, {}).get(question, [])):
         if when_matches(case.when, resolved):
-            return Answer(council, question, resolved, case.verdict, case.reasons, case.cites, assumed, index)
+            return Answer(council, question, resolved, case.verdict, case.reasons, case.cites, assumed, index,
+                          case.scope)
     name = corpus.councils[council].name
     return Answer(council, question, resolved, "not-covered",
                   (f"{name}'s protocol does not address this question in these circumstances.",),

@@ -128,7 +128,7 @@ def link_label(model, link: ScenarioLink) -> str:
 def summary(result: Route | Answer) -> str:
     """One line: the verdict, or who to go to in order."""
     if isinstance(result, Answer):
-        return result.verdict_label
+        return result.verdict_in_words
     if not result.covered:
         return NOT_COVERED
     return with_scope(result, route_in_words(result.steps))
@@ -159,7 +159,8 @@ def _assume(assumptions) -> str:
 def _verdict_questions(model, link: ScenarioLink, council: str, name: str, result: Answer) -> list[QuizQuestion]:
     """The verdict as the scenario sets it, and what it becomes when one circumstance changes (if it does)."""
     question = link_label(model, link)
-    out = [QuizQuestion(f"Under {name}'s protocol: {question} {_assume(result.assumptions)}",
+    scope = f" ({result.scope})" if result.scope else ""
+    out = [QuizQuestion(f"Under {name}'s protocol: {question}{scope} {_assume(result.assumptions)}",
                         tuple(VERDICT_LABELS.values()), result.verdict_label, " ".join(result.reasons),
                         result.cites, link=link)]
     entry = model.rules.catalogue[link.slug]
@@ -234,7 +235,7 @@ def _route_questions(model, link: ScenarioLink, council: str, name: str, result:
     situation = entry.label + (f"; assume {'; '.join(result.assumptions)}" if result.assumptions else "")
     if result.scope:  # a route narrower than the situation: the question says where its answer holds
         situation += f". {result.scope}"
-    go_first = "whom do you go to first?" if asker else "who deals with it first?"
+    go_first = entry.first_contact_prompt or ("whom do you go to first?" if asker else "who deals with it first?")
     prompt = f"Under {name}'s protocol, {go_first} ({situation}.)"
     if not result.covered:
         return [_not_covered_question(model, council, link, prompt, result)]
