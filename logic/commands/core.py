@@ -97,7 +97,8 @@ def ask_command(args):
     model = load_model(_content(args))
     answer = ask(model.corpus, model.rules, args.question, args.council, parse_assignments(args.set))
     lines = [f"{args.council}: {args.question}", *(f"Assuming {a}." for a in answer.assumptions),
-             f"Verdict: {VERDICT_LABELS[answer.verdict]}", *(f"- {r}" for r in answer.reasons)]
+             f"Verdict: {VERDICT_LABELS[answer.verdict]}", *([f"Applies: {answer.scope}"] if answer.scope else []),
+             *(f"- {r}" for r in answer.reasons)]
     if answer.cites:
         lines.append(f"Cites: {', '.join(answer.cites)}")
     emit(args, answer.as_dict(), "\n".join(lines))
