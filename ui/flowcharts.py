@@ -18,7 +18,8 @@ def route_alt_text(answer: Route) -> str:
 
 
 def flowchart(dot: str, *, alt: str, file_stem: str, key: str, wide: bool = False) -> None:
-    st.graphviz_chart(dot, width="stretch" if wide else "content", alt=alt)
+    st.graphviz_chart(dot, width="stretch" if wide else "content", alt=alt)  # never wider than the page
+    st.caption("The numbered steps are the same route in words. On a small screen, download the SVG to zoom in.")
     files = st.container(horizontal=True)
     files.download_button("Download DOT", dot, file_name=f"{file_stem}.dot", mime="text/vnd.graphviz",
                           key=f"dot_{key}", icon=":material/download:")

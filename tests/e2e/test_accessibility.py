@@ -39,8 +39,11 @@ def answer_first_quiz_question(page) -> None:
 
 
 def open_maldon_verdict(page) -> None:
-    main(page).locator('[data-testid="stExpander"] summary', has_text="Maldon District Council:").click()
-    main(page).get_by_text("Based on").first.wait_for()
+    """The all-five view is a card per council; open Maldon's quoted clauses."""
+    card = main(page).get_by_role("heading", name="Maldon", level=3, exact=True).locator(
+        "xpath=ancestor::div[@data-testid='stVerticalBlock'][1]")
+    card.locator('[data-testid="stExpander"] summary', has_text="The clauses quoted").click()
+    card.get_by_text("Read it in its section").first.wait_for()
 
 
 def open_gaps_in_words(page) -> None:
@@ -54,7 +57,7 @@ STATES = {
     # The clause deep link is the whole Handbook page (every section and clause) plus the linked clause
     # card, so it stands for /handbook too.
     "handbook with clause deep link": ("/handbook?council=maldon&clause=3.2", "Handbook", "Linked clause", None),
-    "search (empty)": ("/search", "Search", "Type a word or a question above", None),
+    "search (empty)": ("/search", "Search", "Type a question or a few words above", None),
     "search results": ("/search?q=need%20to%20know", "Search", "best matches, best first", None),
     "glossary": ("/glossary", "Glossary", "terms", None),
     "escalation": ("/escalation", "Who do I go to?", "Situation", None),
