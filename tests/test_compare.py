@@ -29,6 +29,7 @@ from logic.compare import (
     differences,
     differences_table,
     export,
+    export_about,
     gaps,
     load_difference_specs,
     passages,
@@ -508,10 +509,15 @@ def test_cli_output_writes_the_table(corpus, capsys, tmp_path, suffix):
     code, out, _ = _run(capsys, "compare", "political-groups", "--output", str(path), "--json")
     assert code == EXIT_OK and json.loads(out)["written"] == str(path)
     table = side_by_side_table(corpus, "political-groups")
+    about = export_about(corpus, "Party political groups", corpus.councils)
     if suffix == "xlsx":  # the workbook records when it was written, so compare what it holds
-        pd.testing.assert_frame_equal(pd.read_excel(path, keep_default_na=False), table)
+        skip = len(about.rows()) + 1  # the title, date and source rows, then a blank row
+        pd.testing.assert_frame_equal(pd.read_excel(path, keep_default_na=False, skiprows=skip), table)
     else:
-        assert path.read_bytes() == export(table, suffix, "Party political groups")
+        assert path.read_bytes() == export(table, suffix, "Party political groups", about)
+    head = (pd.read_excel(path, header=None, nrows=2).iloc[:, 0].tolist() if suffix == "xlsx"
+            else path.read_text(encoding="utf-8-sig").splitlines()[:4])
+    assert any("Party political groups" in str(cell) for cell in head)
 
 
 def test_cli_output_with_unknown_suffix_or_bad_folder_exits_2(capsys, tmp_path):

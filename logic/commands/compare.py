@@ -22,6 +22,7 @@ from logic.compare import (
     differences,
     differences_table,
     export,
+    export_about,
     shared_wording,
     shared_wording_table,
     side_by_side,
@@ -43,10 +44,11 @@ def _output_arg(cmd):
                      help=f"write the table to FILE instead ({', '.join('.' + s for s in EXPORT_FORMATS)})")
 
 
-def _write(args, frame: pd.DataFrame, title: str) -> None:
+def _write(args, corpus, frame: pd.DataFrame, title: str) -> None:
     """Write ``frame`` to --output in the format its suffix names; a bad path is a usage error."""
     path: Path = args.output
-    data = export(frame, path.suffix.lstrip(".").lower(), title)
+    about = export_about(corpus, title, corpus.councils)  # title, date and sources, as the page's downloads
+    data = export(frame, path.suffix.lstrip(".").lower(), title, about)
     try:
         path.write_bytes(data)
     except (OSError, ValueError) as exc:  # ValueError: a path the OS cannot take (e.g. a NUL byte)
@@ -59,7 +61,7 @@ def coverage_command(args):
     """Topic x council coverage: clause ids per cell (--json), counts as text."""
     corpus = load_corpus(_content(args))
     if args.output:
-        _write(args, coverage_matrix(corpus), "Coverage")
+        _write(args, corpus, coverage_matrix(corpus), "Coverage")
     else:
         emit(args, {"topics": coverage(corpus)}, to_markdown(coverage_counts(corpus)))
     return EXIT_OK
@@ -76,7 +78,7 @@ def compare_command(args):
     corpus = load_corpus(_content(args))
     by_council = side_by_side(corpus, args.topic)
     if args.output:
-        _write(args, side_by_side_table(corpus, args.topic), corpus.topics[args.topic].label)
+        _write(args, corpus, side_by_side_table(corpus, args.topic), corpus.topics[args.topic].label)
         return EXIT_OK
     payload = {"topic": args.topic,
                "councils": {slug: [{"id": c.id, "text": c.text} for c in clauses]
@@ -94,7 +96,7 @@ def differences_command(args):
     """The concrete differences table (rows from content/differences.yaml)."""
     model = load_model(_content(args))
     if args.output:
-        _write(args, differences_table(model), "Differences")
+        _write(args, model.corpus, differences_table(model), "Differences")
     else:
         emit(args, {"rows": [row.as_dict() for row in differences(model)]}, to_markdown(differences_table(model)))
     return EXIT_OK
@@ -111,7 +113,7 @@ def shared_command(args):
     """Near-identical wording across councils (shared model text)."""
     corpus = load_corpus(_content(args))
     if args.output:
-        _write(args, shared_wording_table(corpus, args.threshold), "Shared wording")
+        _write(args, corpus, shared_wording_table(corpus, args.threshold), "Shared wording")
         return EXIT_OK
     pairs = shared_wording(corpus, args.threshold)
     payload = {"threshold": args.threshold, "pairs": [
