@@ -46,3 +46,11 @@ def handbook_sections(corpus: Corpus, slug: str, section: str | None = None,
         if clauses:
             out.append((sec, clauses))
     return out
+
+
+def glossary_matches(corpus: Corpus, text: str) -> list[GlossaryEntry]:
+    """:func:`filter_glossary`, terms whose own name or alias holds every word first (someone typing
+    "monitoring" wants Monitoring Officer before the terms whose definitions mention one)."""
+    words = [w for w in text.lower().split() if w][:20]
+    entries = filter_glossary(corpus, text)
+    return sorted(entries, key=lambda g: not all(w in " ".join((g.term, *g.aliases)).lower() for w in words))

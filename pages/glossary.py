@@ -1,34 +1,85 @@
-"""Glossary: plain-English terms, each linked to the clauses that use it."""
+"""Glossary: plain-English terms, each linked to the clauses that use it in each council's Handbook.
+
+The search and the "every council's links" switch are in the URL (``?q=...&every=yes``), so reload,
+back, forward and a shared link keep them.
+"""
 
 import streamlit as st
 
 from logic.export import escape_markdown
-from logic.overview import filter_glossary
-from ui.chrome import current_council
-from ui.clauses import clause_link
+from logic.handbook_view import term_uses
+from logic.overview import glossary_matches
+from logic.safe_text import clip
+from ui.chrome import council_chosen, current_council
+from ui.clauses import HANDBOOK_PAGE
 from ui.data import get_model
+from ui.url_state import read_choice, reseed_on_return, seed_from_url, write_url
 
+PREFIX = "gl"
+INPUT_CHARS = 1_000  # far past any term; the search uses the first SEARCH_WORDS words
+SEARCH_WORDS = 20
+LISTED_NUMBERS = 6  # a link names its clauses up to this many, then counts them
 corpus = get_model().corpus
 council = current_council(corpus)
+mine_name = corpus.councils[council].short_name
 
 st.title("Glossary")
 st.markdown("Terms a new councillor meets in these protocols, explained in plain English. "
-            "The definitions are ours; each term lists the clauses that use it.")
-text = st.text_input("Find a term", max_chars=200, placeholder="e.g. monitoring officer, exempt, need to know")
-only_mine = st.toggle(f"Only clauses from {corpus.councils[council].short_name}", value=False)
+            "The definitions are ours; each term links to the clauses that use it, in each council's Handbook.")
 
-entries = filter_glossary(corpus, text)
+wanted = st.query_params.get("q", "")
+if len(wanted) > INPUT_CHARS:
+    st.warning(f"The search in this link was {len(wanted):,} characters long; only the first {INPUT_CHARS:,} "
+               "are kept.", icon=":material/content_cut:")
+reseed_on_return(PREFIX, "q")
+seed_from_url(PREFIX, {"q": wanted[:INPUT_CHARS],
+                       "every": read_choice("every", ("yes", "no"), "no", "“yes” or “no”")},
+              to_widget={"every": lambda value: value == "yes"})
+text = st.text_input("Find a term", key=f"{PREFIX}_q", max_chars=INPUT_CHARS,
+                     placeholder="e.g. monitoring officer, exempt, need to know")
+chosen = council_chosen(corpus)
+# Your council's clauses get a link and the others are named; until you choose a council, every council's do.
+every = not chosen or st.toggle("Links to every council's clauses", key=f"{PREFIX}_every")
+write_url(PREFIX, {"q": text, "every": "yes" if every and chosen else "no"}, defaults={"every": "no"})
+
+if len(text.split()) > SEARCH_WORDS:
+    st.caption(f"Your search has {len(text.split())} words; only the first {SEARCH_WORDS} are used.")
+entries = glossary_matches(corpus, text)
 st.caption(f"{len(entries)} of {len(corpus.glossary)} terms")
 if not entries:
-    st.info("No term matches. Try fewer words, or search the protocols' text instead.")
+    st.info(f"No term matches “{escape_markdown(clip(text))}”. Try fewer words, or search the protocols' text "
+            "instead.", icon=":material/search_off:")
+
+
+def handbook_link(slug: str, numbers: list[str], entry, lead: str = "") -> None:
+    """A same-tab link to the Handbook showing the clauses of ``slug`` that use the term."""
+    name = corpus.councils[slug].short_name
+    listed = ", ".join(numbers) if len(numbers) <= LISTED_NUMBERS else f"{len(numbers)} clauses"
+    st.page_link(HANDBOOK_PAGE, label=escape_markdown(f"{lead}{name} {listed}"), icon=":material/menu_book:",
+                 query_params={"council": slug, "term": entry.slug})
+
+
 for entry in entries:
     with st.container(border=True):
-        st.subheader(entry.term, anchor=entry.slug)
+        st.subheader(escape_markdown(entry.term), anchor=entry.slug)
         st.markdown(escape_markdown(entry.definition))
         if entry.see_also:
             st.caption("See also: " + ", ".join(escape_markdown(t) for t in entry.see_also))
-        cited = [c for c in entry.clauses if not only_mine or c.startswith(f"{council}:")]
-        if cited:
-            st.markdown("Used in: " + " · ".join(clause_link(c) for c in cited))
-        else:
-            st.caption("Not used in the clauses shown.")
+        uses = term_uses(corpus, entry)
+        if every and uses:
+            # Keyed "print-links-...": on paper the links' labels (the clause numbers) still print.
+            with st.container(horizontal=True, vertical_alignment="center", gap="small",
+                              key=f"print-links-{entry.slug}"):
+                st.caption("Used in:", width="content")
+                for slug in sorted(uses, key=lambda s: s != council):  # your council first
+                    handbook_link(slug, uses[slug], entry)
+            continue
+        others = ", ".join(f"{corpus.councils[s].short_name} ({len(n)})" for s, n in uses.items() if s != council)
+        if council not in uses:
+            st.caption(f"Not used in {escape_markdown(mine_name)}'s protocol"
+                       + (f"; used in {escape_markdown(others)}." if others else "."))
+            continue
+        with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"print-links-{entry.slug}"):
+            handbook_link(council, uses[council], entry, lead="Used in ")
+            if others:
+                st.caption(f"Also used in {escape_markdown(others)}.", width="content")

@@ -1,56 +1,97 @@
-"""Handbook: read a council's protocol section by section, with deep links to clauses."""
+"""Handbook: read a council's protocol section by section; a clause link opens the clause in its section.
+
+Everything the reader chooses is in the URL (``clause``, ``section``, ``topics``, ``term``; see
+logic/handbook_view.py), so reload, back, forward and a shared link show the same view.
+"""
+
+from dataclasses import replace
 
 import streamlit as st
 
 from logic.export import escape_markdown
-from logic.links import read_clause_link
-from logic.overview import handbook_sections
+from logic.handbook_view import ALL_SECTIONS, PARAMS, is_shown, read_handbook_view, terms_used_in, visible_sections
 from ui.chrome import current_council
-from ui.clauses import show_clause
+from ui.clauses import clause_anchor, show_clause, use_clause_styles
 from ui.data import get_model, handbook_markdown, handbook_pdf
+from ui.url_state import reseed_on_return, seed_from_url, write_url
 
+PREFIX = "hb"
+WRITTEN = f"{PREFIX}__url"  # the query this page last put in the URL
+SHOWN = f"{PREFIX}__council"  # the council whose protocol this page last showed
 corpus = get_model().corpus
-# The sidebar has already reported a bad ?council=; only the clause is checked here.
-slug = current_council(corpus)
-link = read_clause_link(corpus, slug, st.query_params.get("clause"))
+slug = current_council(corpus)  # the sidebar has already reported a bad ?council=
 council = corpus.councils[slug]
+use_clause_styles()
+
+query = {name: st.query_params.get(name, "") for name in PARAMS}
+written = st.session_state.get(WRITTEN) or {}
+returning = reseed_on_return(PREFIX, "section")
+if not returning and st.session_state.get(SHOWN, slug) != slug and all(
+        query[name] == written.get(name, "") for name in ("clause", "section")):
+    # The visitor picked another council in the sidebar: the clause and section were the last council's.
+    query.update(clause="", section="")
+view = read_handbook_view(corpus, slug, query)
 
 st.title("Handbook")
 st.subheader(council.name)
 st.caption(f"{escape_markdown(council.kind)} · {escape_markdown(council.source_title)} · "
            f"{len(council.clauses)} clauses, word for word from the source")
-if link.message:
-    st.warning(escape_markdown(link.message), icon=":material/link_off:")
+for message in view.messages:
+    st.warning(escape_markdown(message), icon=":material/link_off:")
+notice, actions, filters = st.container(), st.container(horizontal=True), st.container()
 
-with st.expander("About this source: what it leaves out, editorial notes"):
-    for note in council.editorial_notes + council.omissions:
-        st.markdown(f"- {escape_markdown(note)}")
-
-downloads = st.container(horizontal=True)
-downloads.download_button("Download Markdown", handbook_markdown(slug), file_name=f"{slug}-protocol.md",
-                          mime="text/markdown", icon=":material/download:")
-downloads.download_button("Download PDF", lambda: handbook_pdf(slug), file_name=f"{slug}-protocol.pdf",
-                          mime="application/pdf", icon=":material/picture_as_pdf:")
-
-if link.clause:
-    st.markdown("#### The clause you linked to")
-    show_clause(corpus, link.clause, highlighted=True, show_glossary=True)
-    st.divider()
-
-section_options = [None] + [s.number for s in council.sections]
 section_titles = {s.number: f"{s.number}. {s.title}" for s in council.sections}
-pick_section, pick_topics = st.columns(2)
-section = pick_section.selectbox(
-    "Section", section_options, key=f"handbook_section_{slug}",
-    format_func=lambda n: "All sections" if n is None else section_titles[n])
-topics = pick_topics.multiselect("Only clauses about", list(corpus.topics), key=f"handbook_topics_{slug}",
-                                 format_func=lambda t: corpus.topics[t].label)
+terms = {g.slug: g.term for g in terms_used_in(corpus, slug)}
+seed_from_url(PREFIX, {"section": view.section, "topics": ",".join(view.topics), "term": view.term},
+              to_widget={"topics": lambda value: [t for t in value.split(",") if t]})
+section_options, term_options = [ALL_SECTIONS, *section_titles], ["", *terms]
+for name, options in (("section", section_options), ("term", term_options)):
+    if st.session_state.get(f"{PREFIX}_{name}") not in options:  # left over from another council's protocol
+        st.session_state[f"{PREFIX}_{name}"] = getattr(view, name)
+pick_section, pick_topics, pick_term = filters.columns(3)
+section = pick_section.selectbox("Section", section_options, key=f"{PREFIX}_section",
+                                 format_func=lambda n: "All sections" if n == ALL_SECTIONS else section_titles[n])
+chosen_topics = pick_topics.multiselect("Only clauses about", list(corpus.topics), key=f"{PREFIX}_topics",
+                                        format_func=lambda t: corpus.topics[t].label, placeholder="Any topic")
+term = pick_term.selectbox("Using the term", term_options, key=f"{PREFIX}_term",
+                           format_func=lambda t: terms.get(t, "Any term"))
+topics = tuple(t for t in corpus.topics if t in chosen_topics)
+write_url(PREFIX, {"clause": view.clause_param, "section": section, "topics": ",".join(topics),
+                   "term": term}, defaults={"section": view.default_section})
+st.session_state[WRITTEN], st.session_state[SHOWN] = st.query_params.to_dict(), slug
+view = replace(view, section=section, topics=topics, term=term)
+sections = visible_sections(corpus, view)
 
-sections = handbook_sections(corpus, slug, section, tuple(topics))
+if view.clause:
+    linked, number = view.clause, escape_markdown(view.clause.number)
+    where = f"section {escape_markdown(linked.section)}, *{escape_markdown(linked.section_title)}*"
+    if is_shown(sections, linked):
+        lettered = view.clause_param != linked.number  # a citation of an item, 4.4(b), opens its clause
+        item = f"{escape_markdown(view.clause_param)}**, an item of clause {number}," if lettered else f"{number}**"
+        notice.info(f"**{escape_markdown(council.short_name)} {item} is highlighted below, in {where}. "
+                    f"[Go to the clause](#{clause_anchor(linked.id)})", icon=":material/link:")
+        if section != ALL_SECTIONS:
+            actions.button("Show the whole protocol", icon=":material/menu_book:",
+                           on_click=st.session_state.update, kwargs={f"{PREFIX}_section": ALL_SECTIONS})
+    else:
+        notice.info(f"The clause you linked to, {number}, is in {where}: the filters you chose leave it out.",
+                    icon=":material/filter_alt:")
+        actions.button(f"Show {number} in its section", icon=":material/filter_alt_off:",
+                       on_click=st.session_state.update,
+                       kwargs={f"{PREFIX}_section": linked.section, f"{PREFIX}_topics": [], f"{PREFIX}_term": ""})
+actions.download_button("Download Markdown", handbook_markdown(slug), file_name=f"{slug}-protocol.md",
+                        mime="text/markdown", icon=":material/download:")
+actions.download_button("Download PDF", lambda: handbook_pdf(slug), file_name=f"{slug}-protocol.pdf",
+                        mime="application/pdf", icon=":material/picture_as_pdf:")
+
 for sec, clauses in sections:
     st.header(section_titles[sec.number], anchor=f"section-{sec.number}")
     for clause in clauses:
-        show_clause(corpus, clause, highlighted=link.clause is not None and clause.id == link.clause.id,
-                    show_glossary=True)
+        show_clause(corpus, clause, highlighted=clause == view.clause, link=False, show_glossary=True, anchor=True)
 if not sections:
-    st.info("No clause in this section is about the topics you chose. Clear the topic filter to see them all.")
+    st.info("No clause matches the filters you chose. Choose “All sections”, “Any topic” and “Any term” to "
+            "see the whole protocol.", icon=":material/filter_alt_off:")
+# After the text, as in the PDF: the notes are about the text, and a reader comes for the clauses.
+with st.expander("About this source: what it leaves out, editorial notes"):
+    for note in council.editorial_notes + council.omissions:
+        st.markdown(f"- {escape_markdown(note)}")

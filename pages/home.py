@@ -1,22 +1,43 @@
-"""Home: what the app does for each kind of user, and the five councils at a glance."""
+"""Home: what the app does for each kind of user, starting from the visitor's council, and the five protocols."""
 
 import streamlit as st
 
 from logic.export import escape_markdown
 from logic.overview import council_overview
-from ui.chrome import PAGE_FILES
+from ui.chrome import PAGE_FILES, council_chosen, council_query, current_council
 from ui.data import get_model
 
+# Cards share a row on a wide screen and stack on a phone: each at least 17rem wide (Streamlit's own
+# minimum, 128 px, squeezes three cards into an 800-px window). A constant stylesheet.
+CARDS_CSS = """<style>
+.st-key-audiences > [data-testid="stLayoutWrapper"],
+.st-key-protocols > [data-testid="stLayoutWrapper"] {
+  flex: 1 1 17rem !important; min-width: min(17rem, 100%) !important;
+}
+</style>"""
 corpus = get_model().corpus
+mine = corpus.councils[current_council(corpus)]
+st.html(CARDS_CSS)
 
 st.title("Protocol Explorer")
 st.markdown(
-    "Member/Officer Relations Protocols set out how councillors and council staff work together: "
-    "who a councillor complains to about an officer, when a councillor may see a document, what "
-    "officers may do for a party group. This app turns five councils' protocols into a handbook "
-    "you can read, search, question and compare. **Every answer quotes the clause it rests on**, "
-    "and where a protocol is silent the app says so."
+    "Member/Officer Relations Protocols set out how councillors and council staff work together: whom a "
+    "councillor goes to about an officer, when they may see a document, what officers may do for a party group. "
+    "Read your council's protocol, ask a question of it, or compare five councils'. "
+    "**Every answer quotes the clause it rests on**, and where a protocol is silent the app says so."
 )
+
+if council_chosen(corpus):  # until then the chrome asks "Which council are you?" above the page
+    with st.container(border=True):
+        st.markdown(f"**Your council: {escape_markdown(mine.name)}.** Every page starts from it; "
+                    "change it under “Your council” in the sidebar.")
+        with st.container(horizontal=True):
+            st.page_link(PAGE_FILES["handbook"], label=f"Read the {escape_markdown(mine.short_name)} handbook",
+                         icon=":material/menu_book:", query_params=council_query(corpus))
+            st.page_link(PAGE_FILES["escalation"], label="Who do I go to?", icon=":material/account_tree:",
+                         query_params=council_query(corpus))
+            st.page_link(PAGE_FILES["explorer"], label="May I…?", icon=":material/rule:",
+                         query_params=council_query(corpus))
 
 st.header("Where to start")
 AUDIENCES = [
@@ -31,29 +52,30 @@ AUDIENCES = [
      "and export tables.",
      [("compare", "Compare councils", ":material/compare:"), ("search", "Search every clause", ":material/search:")]),
 ]
-for audience, summary, links in AUDIENCES:
-    with st.container(border=True):
-        st.subheader(audience)
-        st.markdown(summary)
-        with st.container(horizontal=True):
+with st.container(horizontal=True, wrap=True, key="audiences"):
+    for audience, summary, links in AUDIENCES:
+        with st.container(border=True):
+            st.subheader(audience)
+            st.markdown(summary)
             for page, label, icon in links:
-                st.page_link(PAGE_FILES[page], label=label, icon=icon)
+                st.page_link(PAGE_FILES[page], label=label, icon=icon, query_params=council_query(corpus))
 
 st.header("The five protocols at a glance")
-rows = council_overview(corpus)
-st.dataframe(
-    [{k: v for k, v in row.items() if k != "slug"} for row in rows],
-    hide_index=True,
-    column_config={"What the source leaves out or damages": st.column_config.TextColumn(width="large")},
-)
-for row in rows:
-    council = corpus.councils[row["slug"]]
-    with st.expander(f"About the {council.short_name} source"):
-        for note in council.editorial_notes:
-            st.markdown(f"- {escape_markdown(note)}")
-        for note in council.omissions:
-            st.markdown(f"- {escape_markdown(note)}")
-        st.page_link(PAGE_FILES["handbook"], label=f"Read the {council.short_name} protocol",
-                     query_params={"council": council.slug}, icon=":material/menu_book:")
-st.caption("The text of each protocol is reproduced word for word from the council's published document; "
-           "only the layout has been repaired, and every repair is recorded as an editorial note.")
+st.caption("Each protocol is reproduced word for word from the council's published document; only the layout "
+           "has been repaired, and every repair is recorded as an editorial note.")
+chosen = mine.slug if council_chosen(corpus) else None
+rows = sorted(council_overview(corpus), key=lambda row: row["slug"] != chosen)  # your council first
+with st.container(horizontal=True, wrap=True, key="protocols"):
+    for row in rows:
+        council = corpus.councils[row["slug"]]
+        with st.container(border=True):
+            yours = " · your council" if council.slug == chosen else ""
+            st.markdown(f"**{escape_markdown(council.name)}**  \n{escape_markdown(council.kind)}{yours}")
+            st.caption(f"{row['Clauses']} clauses in {row['Sections']} sections · "
+                       f"{escape_markdown(council.source_title)} · named in the document: "
+                       f"{'yes' if council.name_confirmed else 'no'}")
+            st.page_link(PAGE_FILES["handbook"], label=f"Read the {escape_markdown(council.short_name)} protocol",
+                         query_params={"council": council.slug}, icon=":material/menu_book:")
+            with st.expander("What the source leaves out, and editorial notes"):
+                st.markdown("\n".join(f"- {escape_markdown(note)}"
+                                      for note in council.omissions + council.editorial_notes) or "Nothing noted.")

@@ -23,7 +23,7 @@ ROUNDS = 5
 PAGES = {
     "home": ("pages/home.py", {}, None),
     "handbook": ("pages/handbook.py", {"council": "maldon", "clause": "3.2"},
-                 lambda app: app.selectbox(key="handbook_section_maldon").set_value("10")),
+                 lambda app: app.selectbox(key="hb_section").set_value("10")),
     "search": ("pages/search.py", {"q": "planing case oficer"},
                lambda app: app.text_input(key="search_q").input("need to know")),
     "glossary": ("pages/glossary.py", {}, lambda app: app.text_input[0].input("exempt")),
@@ -35,6 +35,8 @@ PAGES = {
                   lambda app: app.segmented_control(key="scn_mode").set_value("quiz")),
     "compare": ("pages/compare.py", {"view": "coverage"},
                 lambda app: app.segmented_control(key="cmp_view").set_value("differences")),
+    "review": ("pages/review.py", {"old": "allerdale", "new": "county"},
+               lambda app: app.pills(key="rv_kind").set_value(["changed"])),
 }
 
 

@@ -26,7 +26,10 @@ def seed_from_url(prefix: str, url_values: Mapping[str, str],
     under us; returns True when it did. ``to_widget`` converts where a widget holds another type."""
     marker = f"{prefix}__from_url"
     last_written = st.session_state.get(marker) or {}
-    if {name: last_written.get(name) for name in url_values} == dict(url_values):
+    # Streamlit drops a page's widget state once another page has run: coming back (a nav link, or Back to
+    # a URL this page wrote) must seed again from the URL, or the widgets show their defaults.
+    widgets_kept = all(f"{prefix}_{name}" in st.session_state for name in url_values)
+    if widgets_kept and {name: last_written.get(name) for name in url_values} == dict(url_values):
         return False
     for name, value in url_values.items():
         st.session_state[f"{prefix}_{name}"] = (to_widget or {}).get(name, str)(value)

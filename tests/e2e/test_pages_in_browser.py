@@ -34,7 +34,7 @@ MALDON_3_2 = "Members should not require an Officer"
 
 
 def linked_card(page):
-    """The clause card carrying the "Linked clause" badge (the first one: "The clause you linked to")."""
+    """The clause card carrying the "Linked clause" badge (highlighted in place, in its section)."""
     badge = main(page).get_by_text("Linked clause", exact=True).first
     return badge.locator("xpath=ancestor::div[@data-testid='stVerticalBlock'][1]")
 
@@ -91,7 +91,7 @@ def test_handbook_clause_link_highlights_the_clause(app_page):
     card.wait_for(state="visible")
     assert MALDON_3_2 in card.inner_text()
     assert "maldon:3.2" in card.inner_text()
-    assert main(page).get_by_text("The clause you linked to").is_visible()
+    assert main(page).get_by_role("link", name="Go to the clause").is_visible()  # the notice above the filters
     # The council picker follows the link.
     assert sidebar(page).get_by_role("combobox", name="Your council").input_value() == "Maldon District Council"
     assert "has no clause" not in main(page).inner_text()
