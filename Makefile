@@ -50,6 +50,7 @@ bench: $(VENV)/.installed
 	$(PY) -m tests.render_bench
 	$(PY) -m tests.review_bench
 	$(PY) -m tests.import_bench
+	$(PY) -m tests.import_page_bench
 
 # Browser journeys (tests/load.py), then simulated websocket sessions against the app and the bare
 # page (tests/load_ws.py); LOAD_ARGS and LOAD_WS_ARGS pass options to each.

@@ -17,8 +17,9 @@ from logic.compare import clauses_on_topics
 from logic.content import Corpus
 from logic.decisions import CatalogueEntry
 from logic.export import escape_markdown
+from logic.overlay import is_placeholder
 from logic.permissions import Answer
-from logic.routing import RECIPIENT_PHRASE, Route, RouteStep, deadlines, first_contact
+from logic.routing import OPTIONAL_PHRASE, RECIPIENT_PHRASE, Route, RouteStep, deadlines, first_contact
 from ui.clauses import clause_link, quote_clauses, show_clause
 
 VERDICT_BOXES = {"yes": st.success, "no": st.error, "conditional": st.warning, "not-covered": st.info}
@@ -53,13 +54,26 @@ def show_related_clauses(corpus: Corpus, council: str, topics: Iterable[str]) ->
             show_clause(corpus, clause)
 
 
+def silence_heading(note: str) -> str:
+    """An imported council whose rules nobody has written yet is "not answered yet", never "not covered":
+    that would claim its protocol is silent."""
+    return "Not answered yet." if is_placeholder(note) else "Not covered by this protocol."
+
+
+def verdict_label(answer: Answer) -> str:
+    if answer.verdict == "not-covered" and answer.reasons and is_placeholder(answer.reasons[0]):
+        return "Not answered yet"
+    return answer.verdict_in_words
+
+
 def show_answer(corpus: Corpus, answer: Answer, *, large: bool = False, topics: Iterable[str] = ()) -> None:
     """A permission verdict: assumptions, verdict (text and icon, not colour alone), reasons, cites.
 
     A "not covered" answer offers the council's clauses on ``topics`` (the question's), clearly not cited.
     """
     show_assumptions(answer.assumptions)
-    verdict = f"## {answer.verdict_label}" if large else f"**{answer.verdict_label}**"
+    label = verdict_label(answer)
+    verdict = f"## {label}" if large else f"**{label}**"
     VERDICT_BOXES[answer.verdict](verdict, icon=VERDICT_ICONS[answer.verdict])
     st.markdown("\n".join(f"- {escape_markdown(r)}" for r in answer.reasons))
     if answer.cites:
@@ -74,11 +88,12 @@ def reached_lines(step: RouteStep) -> list[str]:
     """Everyone a step reaches besides the person acting, one line per way ("Copied to **Monitoring Officer**"):
     people it is sent to are alternatives ("or"); people copied in, told or kept informed all are ("and")."""
     lines = []
-    for how, phrase in RECIPIENT_PHRASE.items():
-        labels = [f"**{escape_markdown(r.label)}**" for r in step.recipients_as(how)]
-        if labels:
-            line = phrase.format((" or " if how == "sent" else " and ").join(labels))
-            lines.append(line[0].upper() + line[1:])
+    for optional, phrases in ((False, RECIPIENT_PHRASE), (True, OPTIONAL_PHRASE)):
+        for how, phrase in phrases.items():
+            labels = [f"**{escape_markdown(r.label)}**" for r in step.recipients_as(how) if r.optional == optional]
+            if labels:
+                line = phrase.format((" or " if how == "sent" else " and ").join(labels))
+                lines.append(line[0].upper() + line[1:])
     return lines
 
 
@@ -127,7 +142,7 @@ def show_route_steps(corpus: Corpus, answer: Route, start: dt.date | None = None
     """
     show_assumptions(answer.assumptions)
     if not answer.covered:
-        st.info(f"**Not covered by this protocol.** {escape_markdown(answer.note)}", icon=VERDICT_ICONS["not-covered"])
+        st.info(f"**{silence_heading(answer.note)}** {escape_markdown(answer.note)}", icon=VERDICT_ICONS["not-covered"])
         show_related_clauses(corpus, answer.council, topics)
         return
     if answer.scope:
@@ -150,7 +165,7 @@ def show_route_card(corpus: Corpus, entry: CatalogueEntry, answer: Route, start:
     go to first and who that approach copies in, and every step with everyone it reaches and its limits.
     A route the protocol does not cover says so, with the note and the council's clauses on the topic."""
     if not answer.covered:
-        st.markdown(f"{VERDICT_ICONS['not-covered']} **Not covered by this protocol.** {escape_markdown(answer.note)}")
+        st.markdown(f"{VERDICT_ICONS['not-covered']} **{silence_heading(answer.note)}** {escape_markdown(answer.note)}")
         show_related_clauses(corpus, answer.council, entry.topics)
         return
     lines = []
@@ -167,7 +182,7 @@ def show_route_card(corpus: Corpus, entry: CatalogueEntry, answer: Route, start:
 def show_verdict_card(corpus: Corpus, entry: CatalogueEntry, answer: Answer) -> None:
     """One council's verdict among several (the assumptions are shown once, above the cards): the verdict in
     words with its icon, every reason, and the clauses; a silent protocol's clauses on the topic, uncited."""
-    st.markdown(f"{VERDICT_ICONS[answer.verdict]} **{escape_markdown(answer.verdict_label)}**")
+    st.markdown(f"{VERDICT_ICONS[answer.verdict]} **{escape_markdown(verdict_label(answer))}**")
     st.markdown("\n".join(f"- {escape_markdown(r)}" for r in answer.reasons))
     if answer.cites:
         st.markdown(based_on(answer.cites))

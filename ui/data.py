@@ -182,3 +182,11 @@ def handbook_pdf(slug: str) -> bytes:
     if slug in imported_councils():
         return to_pdf(handbook_blocks(get_model().corpus, slug, today))
     return _shared_handbook_pdf(str(content_dir()), slug, today)
+
+
+def reload_content() -> None:
+    """Forget everything built from the content folder (after a council was saved into it, on a deployment
+    that allows saving): the next run loads the folder again, for this visitor's own model too."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    st.session_state.pop(_SESSION_MODEL_KEY, None)
