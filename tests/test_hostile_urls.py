@@ -33,21 +33,26 @@ from test_pages import PAGES  # noqa: E402  (one list of pages and their heading
 # The query parameters each page reads (the sidebar reads council, app.py reads mode on every page).
 PAGE_KEYS = {
     "pages/home.py": [],
-    "pages/handbook.py": ["clause"],
-    "pages/search.py": ["q", "in", "topic"],
-    "pages/compare.py": ["view", "topic"],
-    "pages/escalation.py": ["scenario", "about", "stage", "party", "officer-role", "view", "start"],
+    "pages/handbook.py": ["clause", "section", "topics", "term"],
+    "pages/search.py": ["q", "in", "topic", "order", "as"],
+    "pages/compare.py": ["view", "topic", "councils", "layout"],
+    "pages/escalation.py": ["scenario", "about", "stage", "party", "officer-role", "view", "start", "tree", "chart"],
     "pages/explorer.py": ["question", "post", "related", "basis", "exempt", "draft", "other-group", "purpose",
                           "creates-obligations", "view"],
-    "pages/scenarios.py": ["scenario", "mode"],
-    "pages/glossary.py": [],
+    "pages/scenarios.py": ["scenario", "mode", "step", "answers", "tally"],
+    "pages/glossary.py": ["q", "every"],
+    "pages/review.py": ["old", "new", "kind", "section"],
+    "pages/import.py": [],  # no state of its own in the URL: an upload cannot be put in an address
 }
 COMMON_KEYS = ["council", "mode"]
 # Keys whose bad value the page reports with the other keys left at their defaults. (Parameters of a
 # scenario or question other than the default one are ignored, and the escalation and explorer
 # pages fall back silently from an unknown `view`.)
-WARNING_KEYS = {"clause", "in", "topic", "view", "scenario", "about", "stage", "start", "question", "post",
-                "related", "mode"}
+WARNING_KEYS = {"clause", "section", "topics", "term", "every", "in", "topic", "view", "scenario", "about", "stage",
+                "start", "question", "post", "related", "mode", "old", "new", "kind"}
+WARNING_KEYS |= {"councils", "layout", "chart"}  # the decision pages' own keys
+WARNING_KEYS |= {"order", "as"}  # the search page's own keys
+WARNING_KEYS |= {"step", "answers", "tally"}  # the scenarios page's own keys
 SILENT = {"pages/compare.py": {"topic"}, "pages/escalation.py": {"view"}, "pages/explorer.py": {"view"}}
 
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -97,6 +102,16 @@ PAGE_CASES = {
         case("clause-bad-subitem", {"council": "maldon", "clause": "3.2(zzzz)"}),
         case("clause-other-council", {"council": "maldon", "clause": "county:3.4.1"}),
         case("clause-regex", {"council": "maldon", "clause": r"3\.2|.*"}),
+        case("section-of-another-council", {"council": "parish", "section": "13"}),
+        case("clause-with-a-section-that-leaves-it-out", {"council": "maldon", "clause": "3.2", "section": "13"},
+             warns=False),
+        case("topics-mixed", {"council": "maldon", "topics": "planning,,<b>,planning"}),
+        case("term-unused-here", {"council": "parish", "term": "monitoring-officer"}),
+    ],
+    "pages/glossary.py": [
+        case("q-thousands-of-words", {"q": "officer " * 3_000}),
+        case("q-script-tag", {"q": MARKUP}, warns=False),
+        case("every-without-a-council", {"every": "yes"}, warns=False),
     ],
     "pages/search.py": [
         case("q-huge", {"q": "planning " * 5_000}, warns=False),
@@ -108,6 +123,10 @@ PAGE_CASES = {
         case("topic-unknown", {"view": "topic", "topic": "nope"}),
         case("topic-empty", {"view": "topic", "topic": ""}, warns=False),
         case("view-differences", {"view": "differences"}, warns=False),
+        case("councils-unknown", {"councils": "atlantis,county"}),
+        case("councils-all-unknown", {"councils": "atlantis,lyonesse"}),
+        case("councils-empty-items", {"councils": ",,,"}, warns=False),
+        case("layout-unknown", {"view": "differences", "layout": "sideways"}),
     ],
     "pages/escalation.py": [
         case("scenario-unknown", {"scenario": "alien-invasion"}),
@@ -121,6 +140,8 @@ PAGE_CASES = {
         case("all-five-with-dates", {"council": "maldon", "scenario": "member-concern-about-officer",
                                      "stage": "formal", "view": "all", "start": "2024-12-20"}, warns=False),
         case("view-unknown", {"view": "three"}, warns=False),  # falls back silently to "one"
+        case("chart-unknown", {"view": "all", "chart": "atlantis"}),
+        case("tree-not-yes", {"tree": "maybe"}, warns=False),  # only "yes" draws the tree
     ],
     "pages/explorer.py": [
         case("question-unknown", {"question": "may-i-fly"}),
@@ -129,10 +150,26 @@ PAGE_CASES = {
         case("all-five", {"question": "use-council-resources", "purpose": "party-political", "view": "all"},
              warns=False),
     ],
+    "pages/review.py": [
+        case("old-and-new-the-same", {"old": "maldon", "new": "maldon"}),
+        case("new-imported-in-another-session", {"old": "county", "new": "county-draft"}),
+        case("kind-none-and-unknown", {"old": "county", "new": "maldon", "kind": "none,<b>x</b>"}),
+        case("every-kind-every-section", {"old": "county", "new": "thurrock", "section": "decisions",
+                                          "kind": "same,renumbered,changed,moved,added,removed,split,merged"},
+             warns=False),
+    ],
     "pages/scenarios.py": [
         case("scenario-unknown", {"scenario": "nope"}),
         case("mode-unknown", {"mode": "karaoke"}),
         case("mode-quiz", {"mode": "quiz"}, warns=False),
+        case("step-beyond-the-deck", {"scenario": "officer-feels-bullied", "step": "999"}),
+        case("step-in-slide-mode", {"scenario": "officer-feels-bullied", "mode": "present", "step": "3"}, warns=False),
+        case("answers-for-another-quiz", {"scenario": "officer-feels-bullied", "answers": "abcd-abcd"}),
+        case("answers-fit", {"council": "maldon", "scenario": "officer-feels-bullied", "answers": "a"}, warns=False),
+        case("tally-impossible", {"tally": "9-2"}),
+        case("tally-and-answers-in-slides", {"council": "thurrock", "scenario": "officer-feels-bullied",
+                                             "mode": "present", "step": "7", "answers": "ab", "tally": "4-9"},
+             warns=False),
     ],
 }
 
@@ -173,7 +210,10 @@ def check_page(app: AppTest, page: str, query: dict, warns: bool) -> None:
     for text in rendered_texts(app):
         # User text reaches Markdown only escaped: a tag is shown as \<script\>, never live.
         assert not LIVE_TAG.search(text), text[:300]
-    assert app.query_params.get("council") in COUNCILS, "the council in the URL is repaired"
+    council = app.query_params.get("council")
+    if council not in COUNCILS:  # no council chosen yet (none, or a bad one, in the URL): the page asks which
+        assert not council, "a bad council is taken out of the URL"
+        assert page == "pages/import.py" or any(m.value.startswith("**Which council are you?**") for m in app.markdown)
 
 
 @pytest.mark.parametrize("page,query,warns", [
@@ -292,9 +332,24 @@ def test_no_user_text_can_be_rendered_as_html(path):
     assert html_sinks(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT))) == []
 
 
-def test_the_projector_stylesheet_is_the_only_html_and_a_constant():
-    calls = {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8").count("st.html(") for p in UI_FILES}
-    assert {path: n for path, n in calls.items() if n} == {"ui/presentation.py": 1}
+def stylesheet_calls(source: str) -> list[str]:
+    """The module-level constant each ``st.html`` call renders (html_sinks has proved they are constants)."""
+    tree = ast.parse(source)
+    constants = {t.id: n.value.value for n in tree.body if isinstance(n, ast.Assign)
+                 and isinstance(n.value, ast.Constant) for t in n.targets if isinstance(t, ast.Name)}
+    return [constants[node.args[0].id] for node in ast.walk(tree) if isinstance(node, ast.Call)
+            and ast.unparse(node.func) == "st.html" and node.args and isinstance(node.args[0], ast.Name)]
+
+
+def test_every_html_is_a_constant_stylesheet_and_only_where_expected():
+    calls = {str(p.relative_to(ROOT)): stylesheet_calls(p.read_text(encoding="utf-8")) for p in UI_FILES}
+    calls = {path: bodies for path, bodies in calls.items() if bodies}
+    # Projector styles, the chrome's, print, clause anchors, and the Home page's card grid.
+    assert set(calls) <= {"ui/presentation.py", "ui/chrome.py", "ui/print_styles.py", "ui/clauses.py",
+                          "pages/home.py"}, set(calls)
+    for path, bodies in calls.items():
+        for body in bodies:
+            assert body.startswith("<style>") and body.endswith("</style>") and body.count("<") == 2, path
 
 
 @pytest.mark.parametrize("source", [

@@ -50,11 +50,12 @@ def tab_until(page, wanted, what: str, *, key: str = "Tab") -> tuple[dict, list[
 
 
 def test_keyboard_only_search_to_linked_clause(app_page, context):
-    page = app_page("/", "Protocol Explorer")
+    page = app_page("/?council=maldon", "Protocol Explorer")  # a visitor who has said which council they are
 
     # 1. Tab to the sidebar search box.
     _, to_box = tab_until(
-        page, lambda f: f.get("tag") == "INPUT" and f.get("label") == "Search the protocols" and f.get("inSidebar"),
+        page, lambda f: f.get("tag") == "INPUT" and f.get("label") == "Ask a question or search the protocols"
+        and f.get("inSidebar"),
         "the sidebar search box")
     print(f"Tabs to the sidebar search box: {len(to_box)} ({' > '.join(to_box)})")
 
