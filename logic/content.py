@@ -22,8 +22,9 @@ DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 # As printed, no trailing dot: 3.2, 3.4.1, dr-2.2, 3(c). A citation may add a lettered
-# sub-item, 4.4(b), which resolves to the numbered clause it sits in.
-NUMBER_RE = re.compile(r"^(dr-)?\d{1,3}(\.\d{1,3}){0,3}(\([a-z]{1,3}\))?$")
+# sub-item, 4.4(b), which resolves to the numbered clause it sits in. The importer numbers an
+# appended document whose numbering restarts a2-1.1, a3-1.1, ... (curated content may use dr-).
+NUMBER_RE = re.compile(r"^(dr-|a[2-9]-)?\d{1,3}(\.\d{1,3}){0,3}(\([a-z]{1,3}\))?$")
 CLAUSE_FILE_RE = re.compile(r"^(\d{3})-(.+)\.md$")
 CITATION_SUBITEM_RE = re.compile(r"^(.*\d)\(([a-z]{1,3})\)$")
 

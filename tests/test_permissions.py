@@ -5,7 +5,7 @@ import pytest
 from logic.decisions import ParameterError
 from logic.export import to_markdown, to_pdf
 from logic.permissions import VERDICTS, ask, ask_all
-from logic.scenarios import NOT_COVERED, card_blocks, outcome, quiz, summary
+from logic.scenarios import card_blocks, outcome, summary
 
 COUNCILS = ["allerdale", "county", "maldon", "parish", "thurrock"]
 
