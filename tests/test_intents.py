@@ -1,6 +1,7 @@
 """Plain-words questions -> the right "Who do I go to?" situation or "May I...?" question, with its
-parameters: the hit rate on the question set, who is asking, parameter cues, typos, the honest
-"not sure", hostile input, validation of content/intents.yaml and the understand command."""
+parameters: the hit rate on the question sets (main and blind asserted, held-out and final reported),
+who is asking, word classes, negation, parameter cues, typos, the honest "not sure", hostile input,
+validation of content/intents.yaml and the understand command."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ from logic.model import load_model
 DATA = Path(__file__).parent / "data"
 MAIN_SET = DATA / "plain_questions.yaml"
 HELD_OUT_SET = DATA / "plain_questions_heldout.yaml"
+# Written before the cues were reworked (the old cues put 74% first), then studied while reworking them.
+BLIND_SET = DATA / "plain_questions_blind.yaml"
+# Written after the last change to the cues and never used to change them: reported, not asserted.
+FINAL_SET = DATA / "plain_questions_final.yaml"
+EVERY_SET = (MAIN_SET, HELD_OUT_SET, BLIND_SET, FINAL_SET)
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -29,6 +35,10 @@ def load_questions(path: Path) -> list[dict]:
     for q in questions:
         q["params"] = {str(k): normalise(v) for k, v in (q.get("params") or {}).items()}
     return questions
+
+
+def load_off_topic(path: Path) -> list[str]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")).get("off_topic") or []
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +68,7 @@ def scores(intents, questions) -> tuple[float, float, list[str]]:
 # ---------------------------------------------------------------- the question sets
 
 
-@pytest.mark.parametrize("path, minimum", [(MAIN_SET, 40), (HELD_OUT_SET, 20)])
+@pytest.mark.parametrize("path, minimum", [(MAIN_SET, 40), (HELD_OUT_SET, 20), (BLIND_SET, 60), (FINAL_SET, 30)])
 def test_question_sets_are_well_formed(model, path, minimum):
     questions = load_questions(path)
     assert len(questions) >= minimum
@@ -74,15 +84,48 @@ def test_held_out_questions_are_not_in_the_main_set():
     assert not main_texts & {q["text"].casefold() for q in load_questions(HELD_OUT_SET)}
 
 
+@pytest.mark.parametrize("path", [BLIND_SET, FINAL_SET])
+def test_the_blind_and_final_sets_ask_about_every_entry(model, path):
+    asked = {(q["kind"], q["slug"]) for q in load_questions(path)}
+    every = {(kind, slug) for kind in ("route", "question") for slug in catalogue(model, kind)}
+    assert every <= asked, sorted(every - asked)
+
+
+def test_no_question_is_in_two_sets_and_the_blind_and_final_ones_are_not_in_intents_yaml(intents):
+    seen: dict[str, str] = {}
+    for path in EVERY_SET:
+        for q in load_questions(path):
+            assert q["text"].casefold() not in seen, (q["text"], path.name, seen.get(q["text"].casefold()))
+            seen[q["text"].casefold()] = path.name
+    in_intents = {text.casefold() for entry in intents.entries
+                  for text in (*entry.phrasings, *(cue.text for cue in entry.cues))}
+    for path in (BLIND_SET, FINAL_SET):
+        assert not in_intents & {q["text"].casefold() for q in load_questions(path)}, path.name
+
+
 def test_plain_questions_reach_the_right_situation_first(intents, capsys):
     hit_rate, param_accuracy, misses = scores(intents, load_questions(MAIN_SET))
-    held_hit_rate, held_param_accuracy, held_misses = scores(intents, load_questions(HELD_OUT_SET))
+    both_hit_rate, both_param_accuracy, both_misses = scores(
+        intents, load_questions(MAIN_SET) + load_questions(BLIND_SET))
+    reported = {name: scores(intents, load_questions(path))
+                for name, path in (("held-out", HELD_OUT_SET), ("blind", BLIND_SET), ("final", FINAL_SET))}
     with capsys.disabled():
-        print(f"\nplain-words questions: right first {hit_rate:.3f}, parameters {param_accuracy:.3f}; "
-              f"held-out (not tuned, not asserted): right first {held_hit_rate:.3f}, "
-              f"parameters {held_param_accuracy:.3f}" + "".join(f"\n  held-out miss: {m}" for m in held_misses))
+        print(f"\nplain-words questions: main right first {hit_rate:.3f}, parameters {param_accuracy:.3f}; "
+              f"main + blind {both_hit_rate:.3f}, parameters {both_param_accuracy:.3f}"
+              + "".join(f"\n  {name}: right first {hit:.3f}, parameters {params:.3f}"
+                        + ("  (never tuned on, not asserted)" if name == "final" else "")
+                        + "".join(f"\n    {name} miss: {m}" for m in missed)
+                        for name, (hit, params, missed) in reported.items()))
     assert hit_rate >= 0.9, misses
     assert param_accuracy >= 0.85
+    assert both_hit_rate >= 0.9, both_misses
+    assert both_param_accuracy >= 0.85
+
+
+def test_questions_about_nothing_in_the_catalogues_get_no_answer(intents):
+    off_topic = load_off_topic(BLIND_SET)
+    assert len(off_topic) >= 5
+    assert {text: intents.understand(text)[:1] for text in off_topic} == {text: [] for text in off_topic}
 
 
 def test_every_phrasing_in_intents_yaml_leads_to_its_entry(intents):
@@ -120,6 +163,31 @@ def test_the_asker_fills_the_party_of_a_personal_relationship(intents):
     assert member.params["officer-role"] == "director"
 
 
+@pytest.mark.parametrize("text, asker, party", [
+    # "my job" says an officer is asking; "my wife's job" says nothing of the sort
+    ("my wife's job is with the council and I've just been elected, who do I tell", "member", "member"),
+    # a word qualifying a role may sit inside "I'm a ... officer"
+    ("I'm a new graduate officer and a councillor was rude to me", "officer", None),
+])
+def test_who_is_asking_is_said_in_set_phrases(intents, text, asker, party):
+    best = intents.understand(text)[0]
+    assert best.asker == asker
+    if party:
+        assert best.params["party"] == party
+
+
+def test_the_person_a_questions_form_names_is_not_the_other_side(intents):
+    # "can members ...?" asks about members: no officer is asking, so no penalty for a councillor's question
+    best = intents.understand("can members tell the street cleaning team to clear a road")[0]
+    assert (best.slug, best.asker) == ("member-instruct-officer", None)
+
+
+def test_the_words_saying_who_asks_are_no_evidence_of_the_situation(intents):
+    best = intents.understand("I'm a planning officer and a councillor shouted at me")[0]
+    assert (best.slug, best.asker) == ("officer-concern-about-member", "officer")
+    assert all(e.means == "asker" for e in best.evidence if "planning" in e.words)
+
+
 def test_not_knowing_who_is_asking_offers_both_sides_with_low_confidence(intents):
     readings = intents.understand("someone was rude to me")
     assert {r.slug for r in readings} == {"member-concern-about-officer", "officer-concern-about-member"}
@@ -155,6 +223,41 @@ def test_parameters_are_complete_valid_and_say_which_came_from_the_words(intents
     assert "Is it confidential or exempt information? Yes" in meanings
 
 
+@pytest.mark.parametrize("text, expected, quoted", [
+    ("can I see the report on the depot sale, it is not confidential", {"exempt": "no"}, "not confidential"),
+    ("can I see the budget papers, they are not a draft", {"draft": "no"}, "not a draft"),
+    ("can an officer send a letter in my name, it doesn't commit the council to anything",
+     {"creates-obligations": "no"}, "doesn't commit the council"),
+    # "not sure" negates nothing
+    ("I'm not sure whether the report is confidential, can I read it", {"exempt": "yes"}, "confidential"),
+])
+def test_a_negated_yes_or_no_value_turns_over(intents, text, expected, quoted):
+    best = intents.understand(text)[0]
+    assert best.inferred == expected
+    assert quoted in [e.words for e in best.evidence if e.means == "param"]
+
+
+def test_a_negated_value_of_another_kind_is_dropped(intents):
+    best = intents.understand("is it ok to use the council printer, but not for party leaflets")[0]
+    assert best.slug == "use-council-resources" and "purpose" not in best.inferred
+
+
+def test_word_classes_read_many_ways_of_saying_one_thing(intents):
+    best = intents.understand("could I get hold of the minutes of the licensing panel")[0]
+    assert (best.kind, best.slug) == ("question", "inspect-document")
+    assert "get hold of the minutes" in best.matched
+
+
+@pytest.mark.parametrize("text, slug", [
+    # "water down the conclusions" is about the report, so "get the officer to" is no instruction
+    ("can I get the officer to water down the conclusions of his report", "pressure-report-recommendation"),
+    # a complaint about a salary is a job matter, not a complaint about the officer
+    ("a member of staff keeps complaining to me about their salary", "officer-employment-issue"),
+])
+def test_words_count_for_the_entry_whose_cue_reads_them_most_fully(intents, text, slug):
+    assert intents.understand(text)[0].slug == slug
+
+
 def test_evidence_quotes_the_users_own_words(intents):
     text = "The Chief Exec was RUDE to me"
     best = intents.understand(text)[0]
@@ -174,6 +277,17 @@ def test_evidence_quotes_the_users_own_words(intents):
 ])
 def test_typos_still_reach_the_entry(intents, text, slug):
     assert intents.understand(text)[0].slug == slug
+
+
+def test_short_everyday_words_are_not_corrected_into_cues(intents):
+    # "twice" is one letter from "twin" (a relative): a short word is corrected only for swapped letters
+    best = intents.understand("the director hung up on me twice")[0]
+    assert (best.slug, best.params["about"]) == ("member-concern-about-officer", "director")
+
+
+def test_a_bare_search_term_is_no_question_but_a_short_question_is(intents):
+    assert intents.understand("planning case officer") == []
+    assert intents.understand("can I bcc")[0].slug == "copy-correspondence-silently"
 
 
 def test_protocol_words_are_not_corrected_into_cues(intents):
@@ -251,6 +365,10 @@ def broken_copy(tmp_path: Path, edit) -> Path:
     (lambda s: s.replace("    other: officer\n", "    other: everyone\n", 1), "other 'everyone'"),
     (lambda s: s.replace("    strong: &relationship", "    strongest: &relationship"), "unknown key 'strongest'"),
     (lambda s: s + "\nextra: {}\n", "unknown key 'extra'"),
+    (lambda s: s.replace("<see> <document>,", "<see> <dokument>,", 1), "'<dokument>' is not a word class"),
+    (lambda s: s.replace("  hedge: [", "  Hedge: [", 1), "'Hedge' is not a usable name for a word class"),
+    (lambda s: s.replace('  not: [not, "no",', "  not: [not, no,", 1), "YAML reads 'False' as true/false"),
+    (lambda s: s.replace("  hedge: [sure,", "  hedge: [<not> sure,", 1), "'<not> sure' is not a usable phrase"),
     (lambda s: s.replace("askers:\n", "askers: [\n", 1), "unreadable YAML"),
 ])
 def test_intents_yaml_problems_are_content_errors_naming_the_file(tmp_path, edit, message):

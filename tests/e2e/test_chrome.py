@@ -10,6 +10,7 @@ navigation link, so the phone context sends an Android Chrome user agent, as a r
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -127,6 +128,17 @@ def test_phone_user_picks_a_council_asks_in_plain_words_and_gets_the_route(phone
     choose_in_menu(page, "Handbook", "Handbook")
 
 
+def _results_become(page, expected, timeout_s: float = 20) -> list[str]:
+    """The first results once the rerun has drawn them (a rerun can briefly show the previous run's list),
+    or what was there when the time ran out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        got = main(page).get_by_role("link", name=RESULT_LINK).all_inner_texts()[:len(expected)]
+        if got == expected or time.monotonic() > deadline:
+            return got
+        page.wait_for_timeout(200)
+
+
 def test_back_after_opening_a_result_returns_to_the_question_and_results_and_reload_keeps_them(app_page):
     page = app_page("/search?council=maldon&q=planing+case+oficer", "Search")
     results = main(page).get_by_role("link", name=RESULT_LINK)
@@ -141,12 +153,12 @@ def test_back_after_opening_a_result_returns_to_the_question_and_results_and_rel
     page.wait_for_url(search_url)
     settle(page, "Search")
     assert main(page).get_by_role("textbox", name=ASK).input_value() == "planing case oficer"
-    assert main(page).get_by_role("link", name=RESULT_LINK).all_inner_texts()[:5] == shown
+    assert _results_become(page, shown) == shown
 
     page.reload()
     settle(page, "Search")
     assert main(page).get_by_role("textbox", name=ASK).input_value() == "planing case oficer"
-    assert main(page).get_by_role("link", name=RESULT_LINK).all_inner_texts()[:5] == shown
+    assert _results_become(page, shown) == shown
     assert sidebar(page).get_by_role("combobox", name="Your council").input_value() == "Maldon District Council"
 
 
