@@ -78,8 +78,13 @@ def from_url() -> dict[str, str]:
     return values
 
 
+# Streamlit forgets a widget's value after a run that does not draw it, and slide mode hides the pickers:
+# written back, the values stay, or every run in slide mode would reseed from the URL and undo its move.
+for name in ("scenario", "mode"):
+    if f"{PREFIX}_{name}" in st.session_state:
+        st.session_state[f"{PREFIX}_{name}"] = st.session_state[f"{PREFIX}_{name}"]
 url_values = from_url()
-for name in ("scenario", "mode"):  # a widget's value is forgotten on a run that does not draw it (slide mode)
+for name in ("scenario", "mode"):
     st.session_state.setdefault(f"{PREFIX}_{name}", url_values[name])
 slides_on = st.session_state[f"{PREFIX}_mode"] == "present"
 
@@ -160,10 +165,11 @@ def score_words() -> str:
 
 def slide_controls() -> None:
     """Previous, where we are, the quiz slide's check button, Next (or on to the next scenario), and the way
-    in or out of slide mode. Slide mode adds the clicker's keys: Right/PageDown/Space and Left/PageUp."""
+    in or out of slide mode. Left and Right always move; slide mode adds the clicker's PageDown/Space and PageUp,
+    and Escape to leave."""
     current = slides[step]
     last = step == len(slides) - 1
-    keys = {"Previous": "Left", "Next": "Right", "Exit": "Escape"} if slides_on else {}
+    keys = {"Previous": "Left", "Next": "Right"}
     st.button("Previous", key="scn_previous", icon=":material/arrow_back:", disabled=step == 0,
               on_click=go_to, args=(step - 1,), shortcut=keys.get("Previous"), wrap=True)
     with_score = answered or current.kind in ("question", "score")
@@ -189,11 +195,12 @@ def slide_controls() -> None:
                   shortcut=keys.get("Next"), wrap=True, type="primary")
     st.button("Exit slides" if slides_on else "Show as slides", key="scn_slides",
               icon=":material/close_fullscreen:" if slides_on else ":material/slideshow:",
-              on_click=toggle_slides, shortcut=keys.get("Exit"), wrap=True)
+              on_click=toggle_slides, wrap=True)
     if slides_on:
         # More keys for the same moves (a button takes one shortcut); hidden, so each move has one visible button.
         forward = (next_scenario, ()) if last else (go_to, (step + 1,))
         with st.container(key="scn-keys"):
+            st.button("Exit slides (Escape)", key="scn_exit_escape", shortcut="Escape", on_click=toggle_slides)
             st.button("Next (Page Down)", key="scn_next_pagedown", shortcut="PageDown", on_click=forward[0],
                       args=forward[1], disabled=last and not more_scenarios)
             st.button("Previous (Page Up)", key="scn_previous_pageup", shortcut="PageUp", on_click=go_to,

@@ -59,7 +59,15 @@ sys.path.insert(0, str(ROOT))
 from deploy.multiprocess.serve import MultiProcessServer  # noqa: E402  (after the path is set)
 from tests.e2e.e2e_helpers import StreamlitServer  # noqa: E402
 from tests.pyspy import Profiler  # noqa: E402
-from tests.streamlit_ws import AppPage, PageRun, ProtocolError, Tab, loopback_base, open_page  # noqa: E402
+from tests.streamlit_ws import (  # noqa: E402
+    AppPage,
+    PageRun,
+    ProtocolError,
+    Tab,
+    loopback_base,
+    open_page,
+    run_to_completion,
+)
 
 MAX_SESSIONS, MAX_SECONDS, MAX_ROUNDS, MAX_PROCESSES = 100, 600, 100, 8
 TARGETS = {"app": "app.py", "bare": "tests/bare_app/app.py"}
@@ -458,19 +466,19 @@ def ratios(app: dict, bare: dict) -> dict:
 def measure(target: str, args: argparse.Namespace) -> dict:
     load_before = round(os.getloadavg()[0], 2)  # other work on the machine skews every figure
     with deployment(target, args) as dep:
-        links, warm_errors = asyncio.run(warm_up(dep, args.link if target == "app" else [], args.timeout))
+        links, warm_errors = run_to_completion(warm_up(dep, args.link if target == "app" else [], args.timeout))
         report = {"script": TARGETS[target] if not args.url else args.url, "processes": len(dep.server_pids) or None,
                   "pages": [link.name for link in links], "load_average_before": load_before,
                   "warm_up_errors": warm_errors}
         if args.single:
-            report["single"] = asyncio.run(single_session(dep, links, args, target))
+            report["single"] = run_to_completion(single_session(dep, links, args, target))
             report["server_log"] = {**dep.log_errors(), "files": [str(path) for path in dep.logs]}
             return report
         own = psutil.Process()
         client_before, server_before = sum(own.cpu_times()[:2]), cpu_seconds(dep.server_pids)
         proxy_before = cpu_seconds(dep.proxy_pids)
         with profiled(dep, args, f"{target}-load") as profile:
-            tally, duration = asyncio.run(drive(dep, links, args))
+            tally, duration = run_to_completion(drive(dep, links, args))
         server_cpu = cpu_seconds(dep.server_pids) - server_before if dep.server_pids else None
         proxy_cpu = cpu_seconds(dep.proxy_pids) - proxy_before if dep.proxy_pids else None
         client_cpu = sum(own.cpu_times()[:2]) - client_before

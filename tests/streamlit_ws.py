@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -30,6 +33,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 
 XSRF_COOKIE = "_streamlit_xsrf"
 LOOPBACK = "127.0.0.1"
+R = TypeVar("R")
 
 
 class ProtocolError(Exception):
@@ -225,4 +229,31 @@ def open_page_sync(base_url: str, path: str = "/", query: str = "", timeout_s: f
         async with asyncio.timeout(timeout_s):
             return await open_page(base_url, path, query)
 
-    return asyncio.run(bounded())
+    return run_to_completion(bounded())
+
+
+def run_to_completion(coroutine: Coroutine[Any, Any, R]) -> R:
+    """``asyncio.run(coroutine)``, also from a thread whose event loop is already running.
+
+    Playwright's sync API (the browser tests' session fixture) leaves a loop running on pytest's thread for
+    the rest of the session, and ``asyncio.run`` refuses to start a second one there; a thread of its own
+    has no loop, so the coroutine gets a fresh one either way.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # handed back to the caller's thread below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="run_to_completion")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -349,7 +349,7 @@ def test_two_processes_behind_the_proxy_share_browsers_and_keep_each_on_one(tmp_
     import time
 
     from deploy.multiprocess.serve import MultiProcessServer
-    from tests.streamlit_ws import Tab
+    from tests.streamlit_ws import Tab, run_to_completion
 
     async def browse(base_url: str) -> list[dict]:
         tabs = []
@@ -365,7 +365,7 @@ def test_two_processes_behind_the_proxy_share_browsers_and_keep_each_on_one(tmp_
         return tabs
 
     with MultiProcessServer(ROOT, script="tests/bare_app/app.py", processes=2) as multi:
-        tabs = asyncio.run(browse(multi.base_url))
+        tabs = run_to_completion(browse(multi.base_url))
         time.sleep(1.5)  # the access log is flushed every second
         log = multi.access_log.read_text()
         backends = {url.removeprefix("http://") for url in multi.backend_urls}

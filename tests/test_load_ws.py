@@ -17,7 +17,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from tests import load_ws
 from tests.pyspy import area_of, parse_frame, post_run_gc_lines, summarise
-from tests.streamlit_ws import AppPage, PageRun, ProtocolError, Tab, loopback_base
+from tests.streamlit_ws import AppPage, PageRun, ProtocolError, Tab, loopback_base, run_to_completion
 
 
 def run_main(capsys, *argv: str) -> tuple[int, dict]:
@@ -240,8 +240,25 @@ def test_a_page_the_server_does_not_have_is_reported_as_page_not_found():
                 await tab.close()
 
         with pytest.raises(ProtocolError) as failed:
-            asyncio.run(asyncio.wait_for(open_missing_page(), 60))
+            run_to_completion(asyncio.wait_for(open_missing_page(), 60))
         assert failed.value.kind == "page-not-found" and failed.value.detail == "nosuch"
     finally:
         server.stop()
         server.log_path.unlink(missing_ok=True)
+
+
+def test_run_to_completion_works_where_a_loop_is_already_running_as_playwright_leaves_one():
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    async def failing() -> None:
+        raise ProtocolError("timeout", "on purpose")
+
+    async def from_inside_a_running_loop() -> tuple[int, str]:
+        with pytest.raises(ProtocolError) as failed:
+            run_to_completion(failing())
+        return run_to_completion(answer()), failed.value.kind
+
+    assert run_to_completion(from_inside_a_running_loop()) == (42, "timeout")
+    assert run_to_completion(answer()) == 42

@@ -41,6 +41,21 @@ def test_the_step_in_the_url_opens_that_slide_and_next_writes_the_next(app):
     assert headers(app) == ["Discuss"] and app.query_params["step"] == "2"
 
 
+def test_moves_made_after_entering_slides_from_step_through_stay_made(app):
+    """The pickers drawn in step-through are hidden in slides, and Streamlit forgets a widget's value after
+    a run that does not draw it: the page must not then reseed from the URL and undo each move."""
+    open_page(app, PAGE, council="maldon", scenario=BULLIED, step="2")
+    app.button(key="scn_slides").click().run()
+    assert app.query_params["mode"] == "present" and app.query_params["step"] == "2"
+    for expected in ("3", "4"):
+        app.button(key="scn_next").click().run()
+        assert app.query_params["step"] == expected
+    app.button(key="scn_previous_pageup").click().run()
+    assert app.query_params["step"] == "3" and headers(app) == ["What the protocols say"]
+    app.button(key="scn_exit_escape").click().run()
+    assert "mode" not in app.query_params and app.query_params["step"] == "3"
+
+
 def test_back_and_forward_rerun_with_the_older_url_and_the_page_follows_it(app):
     open_page(app, PAGE, council="maldon", scenario=BULLIED, mode="present", step="2")
     app.button(key="scn_next").click().run()

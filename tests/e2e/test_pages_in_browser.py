@@ -42,6 +42,7 @@ def linked_card(page):
 def assert_app_chrome(page) -> None:
     """app.py ran: the st.navigation menu with our titles, the council picker and the search form."""
     side = sidebar(page)
+    side.get_by_role("button", name="Search").wait_for()  # the sidebar's last element: the chrome is all drawn
     for label in NAV_LABELS:
         assert side.locator('[data-testid="stSidebarNavLink"]').get_by_text(label, exact=True).count() == 1, label
     assert side.get_by_role("combobox", name="Your council").count() == 1
