@@ -9,7 +9,7 @@ PROCESSES ?= 2
 MULTI_PORT ?= 8500
 PROFILE_DIR ?= /tmp/protocol-explorer-profile
 
-.PHONY: run serve-multi test test-fast system-packages lint bench load load-ws profile validate audit screenshots clean
+.PHONY: run serve-multi test test-fast system-packages lint bench load load-ws profile validate audit clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)

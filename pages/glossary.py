@@ -62,17 +62,17 @@ def handbook_link(slug: str, numbers: list[str], entry, lead: str = "") -> None:
 for entry in entries:
     with st.container(border=True):
         st.subheader(escape_markdown(entry.term), anchor=entry.slug)
-        st.markdown(escape_markdown(entry.definition))
-        if entry.see_also:
-            st.caption("See also: " + ", ".join(escape_markdown(t) for t in entry.see_also))
+        # The definition and its "see also" are one element: every element is a message of its own to the
+        # browser, and the page draws 51 terms (docs/production.md, "Where a page run's CPU goes").
+        see_also = ", ".join(escape_markdown(t) for t in entry.see_also)
+        st.markdown(escape_markdown(entry.definition) + (f"\n\n:small[See also: {see_also}]" if see_also else ""))
         uses = term_uses(corpus, entry)
         if every and uses:
             # Keyed "print-links-...": on paper the links' labels (the clause numbers) still print.
             with st.container(horizontal=True, vertical_alignment="center", gap="small",
                               key=f"print-links-{entry.slug}"):
-                st.caption("Used in:", width="content")
-                for slug in sorted(uses, key=lambda s: s != council):  # your council first
-                    handbook_link(slug, uses[slug], entry)
+                for number, slug in enumerate(sorted(uses, key=lambda s: s != council)):  # your council first
+                    handbook_link(slug, uses[slug], entry, lead="Used in " if number == 0 else "")
             continue
         others = ", ".join(f"{corpus.councils[s].short_name} ({len(n)})" for s, n in uses.items() if s != council)
         if council not in uses:

@@ -1,6 +1,7 @@
 """Load test: concurrent real browsers against a real ``streamlit run app.py`` (``make load``).
 
     .venv/bin/python -m tests.load [--sessions N] [--seconds S] [--json]
+    .venv/bin/python -m tests.load --browser-direct [--rounds R] [--json]   (see tests/browser_direct.py)
 
 Starts the app on a free 127.0.0.1 port (polling ``/_stcore/health``), warms it up with one
 journey, then drives N concurrent headless Chromium sessions (one browser, N contexts, asyncio)
@@ -63,7 +64,7 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
-MAX_SESSIONS, MAX_SECONDS, MAX_SETTLE = 50, 600, 300
+MAX_SESSIONS, MAX_SECONDS, MAX_SETTLE, MAX_DIRECT_ROUNDS = 50, 600, 300, 30
 STEPS = ("home", "handbook", "search", "escalation", "explorer")
 HEADINGS = {"home": "Protocol Explorer", "handbook": "Handbook", "search": "Search",
             "escalation": "Who do I go to?", "explorer": "May I…?"}
@@ -105,6 +106,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="seconds to wait for memory to settle after the sessions close (default 90)")
     parser.add_argument("--ramp", type=float, default=5.0, help="seconds over which sessions start (default 5)")
     parser.add_argument("--artifacts", type=Path, help="folder for a screenshot of every failed step")
+    parser.add_argument("--browser-direct", action="store_true",
+                        help="instead: every page's direct load in Chromium against the bare page's, in the same run")
+    parser.add_argument("--rounds", type=bounded_int(1, MAX_DIRECT_ROUNDS, "--rounds"), default=5,
+                        help=f"--browser-direct: loads of every page (default 5, at most {MAX_DIRECT_ROUNDS})")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser.parse_args(argv)
 
@@ -454,6 +459,12 @@ def format_report(report: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.browser_direct:
+        from tests import browser_direct
+
+        report = browser_direct.run(args.rounds, args.step_timeout)
+        print(json.dumps(report, indent=1) if args.json else browser_direct.format_report(report))
+        return 1 if report["errors"] else 0
     if args.artifacts:
         args.artifacts.mkdir(parents=True, exist_ok=True)
     links = Links.from_content()

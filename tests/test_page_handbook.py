@@ -243,13 +243,16 @@ def test_glossary_links_your_councils_clauses_and_names_the_others(app):
     open_page(app, "pages/glossary.py", council="thurrock", q="monitoring officer")
     card = next(b for b in blocks(app.main) if b.subheader and b.subheader[0].value == "Monitoring Officer")
     [link] = card.get("page_link")
+    [definition] = card.markdown
+    assert definition.value.split("\n\n")[-1].startswith(":small[See also: ")
     assert unescape(link.value).startswith("Used in Thurrock")
     assert link.proto.page == "handbook" and link.proto.query_string == "council=thurrock&term=monitoring-officer"
     assert any("Also used in" in c.value and "Maldon (6)" in unescape(c.value) for c in card.caption)
     app.toggle(key="gl_every").set_value(True).run()
     card = next(b for b in blocks(app.main) if b.subheader and b.subheader[0].value == "Monitoring Officer")
     links = card.get("page_link")
-    assert unescape(links[0].value).startswith("Thurrock") and len(links) == 4  # your council first
+    assert unescape(links[0].value).startswith("Used in Thurrock") and len(links) == 4  # your council first
+    assert unescape(links[1].value).startswith(("Allerdale", "County", "Maldon", "Parish"))
     assert {link.proto.page for link in links} == {"handbook"}
 
 

@@ -123,9 +123,9 @@ def show_clause(corpus: Corpus, clause: Clause, *, highlighted: bool = False, li
         if show_glossary:
             terms = corpus.glossary_for(clause.id)
             if terms:
-                with st.expander(f"Terms used here ({len(terms)})"):
-                    for term in terms:
-                        st.markdown(f"**{escape_markdown(term.term)}**: {escape_markdown(term.definition)}")
+                with st.expander(f"Terms used here ({len(terms)})"):  # one element: each is a message to send
+                    st.markdown("\n\n".join(f"**{escape_markdown(term.term)}**: {escape_markdown(term.definition)}"
+                                              for term in terms))
         if link:
             read_in_handbook(clause)
 
