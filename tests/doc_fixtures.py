@@ -21,7 +21,7 @@ from docx.oxml.ns import nsdecls, qn
 from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+ROOT = Path(__file__).resolve().parents[1]
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # Core PDF fonts only cover Latin-1: without DejaVu the seed's typographic characters are spelled in ASCII.
 ASCII_FALLBACK = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "•": "*"})
@@ -224,9 +224,10 @@ def save(document: docx.document.Document) -> bytes:
     return buffer.getvalue()
 
 
-def seed_paragraphs(name: str = "003_eb77455037280e34.txt") -> list[str]:
-    """A seed protocol's blank-line separated blocks, numbers and line breaks as in the source."""
-    text = (SEEDS / name).read_text(encoding="utf-8")
+def seed_paragraphs(council: str = "county") -> list[str]:
+    """A protocol's blank-line separated blocks, numbers and line breaks as in the source: the council's
+    ``source.txt`` in content/, the seed text as given (County's is seed 003), so a clone tests by itself."""
+    text = (ROOT / "content" / council / "source.txt").read_text(encoding="utf-8")
     return ["\n".join(line.strip() for line in block.strip().splitlines())
             for block in re.split(r"\n\s*\n", text) if block.strip()]
 

@@ -40,14 +40,23 @@ def linked_card(page):
 
 
 def assert_app_chrome(page) -> None:
-    """app.py ran: the st.navigation menu with our titles, the council picker and the search form."""
+    """app.py ran: the st.navigation menu with our titles, the council picker and the search form.
+
+    Each is waited for before it is counted: on a busy machine (CI runs everything at once) the browser
+    can still be drawing the sidebar of a long page when the script has finished. A failure shows what
+    the sidebar held."""
     side = sidebar(page)
-    side.get_by_role("button", name="Search").wait_for()  # the sidebar's last element: the chrome is all drawn
-    for label in NAV_LABELS:
-        assert side.locator('[data-testid="stSidebarNavLink"]').get_by_text(label, exact=True).count() == 1, label
-    assert side.get_by_role("combobox", name="Your council").count() == 1
-    assert side.get_by_role("textbox", name="Search the protocols").count() == 1
-    assert side.get_by_role("button", name="Search").count() == 1
+    expected = [side.locator('[data-testid="stSidebarNavLink"]').get_by_text(label, exact=True)
+                for label in NAV_LABELS]
+    expected += [side.get_by_role("combobox", name="Your council"),
+                 side.get_by_role("textbox", name="Search the protocols"), side.get_by_role("button", name="Search")]
+    for element in expected:
+        try:
+            element.wait_for(state="visible", timeout=15_000)
+        except Exception as exc:  # noqa: BLE001  (Playwright's TimeoutError: say what was there instead)
+            raise AssertionError(f"{element} is not in the sidebar at {page.url}; the sidebar holds:\n"
+                                 f"{side.aria_snapshot()[:2000]}") from exc
+        assert element.count() == 1, element
 
 
 @pytest.mark.parametrize("path", list(PAGES))
