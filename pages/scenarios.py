@@ -169,9 +169,8 @@ def slide_controls() -> None:
     and Escape to leave."""
     current = slides[step]
     last = step == len(slides) - 1
-    keys = {"Previous": "Left", "Next": "Right"}
     st.button("Previous", key="scn_previous", icon=":material/arrow_back:", disabled=step == 0,
-              on_click=go_to, args=(step - 1,), shortcut=keys.get("Previous"), wrap=True)
+              on_click=go_to, args=(step - 1,), shortcut="Left", wrap=True)
     with_score = answered or current.kind in ("question", "score")
     where = f"{'Slide' if slides_on else 'Step'} {step + 1} of {len(slides)}"
     st.markdown(where + (f" · {score_words()}" if with_score else ""), width="content")
@@ -189,10 +188,10 @@ def slide_controls() -> None:
     more_scenarios = slug != list(scenarios)[-1]
     if last:
         st.button("Next scenario", key="scn_next", icon=":material/skip_next:", disabled=not more_scenarios,
-                  on_click=next_scenario, shortcut=keys.get("Next"), wrap=True, type="primary")
+                  on_click=next_scenario, shortcut="Right", wrap=True, type="primary")
     else:
         st.button("Next", key="scn_next", icon=":material/arrow_forward:", on_click=go_to, args=(step + 1,),
-                  shortcut=keys.get("Next"), wrap=True, type="primary")
+                  shortcut="Right", wrap=True, type="primary")
     st.button("Exit slides" if slides_on else "Show as slides", key="scn_slides",
               icon=":material/close_fullscreen:" if slides_on else ":material/slideshow:",
               on_click=toggle_slides, wrap=True)

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 
 from tests.e2e.e2e_helpers import CHROMIUM, ROOT, StreamlitServer
-from tests.load import CHROMIUM_ARGS
+from tests.load import CHROMIUM_ARGS, VIEWPORT, percentile
 from tests.streamlit_ws import open_page, run_to_completion
 
 TARGETS = {"bare": "tests/bare_app/app.py", "app": "app.py"}
@@ -33,7 +33,6 @@ MAIN_HEADING = '[data-testid="stMain"] h1'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 EXCEPTION = '[data-testid="stException"]'
-VIEWPORT = {"width": 1280, "height": 900}
 
 
 class LoadError(Exception):
@@ -49,11 +48,6 @@ class Samples:
 
     def add(self, path: str, ms: float) -> None:
         self.times.setdefault(path, []).append(ms)
-
-
-def percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 async def direct_load(page, url: str, timeout_ms: float, js_errors: list[str]) -> float:

@@ -58,6 +58,7 @@ sys.path.insert(0, str(ROOT))
 
 from deploy.multiprocess.serve import MultiProcessServer  # noqa: E402  (after the path is set)
 from tests.e2e.e2e_helpers import StreamlitServer  # noqa: E402
+from tests.load import percentile  # noqa: E402
 from tests.pyspy import Profiler  # noqa: E402
 from tests.streamlit_ws import (  # noqa: E402
     AppPage,
@@ -379,11 +380,6 @@ async def single_session(dep: Deployment, links: list[Link], args: argparse.Name
 
 
 # ---------------------------------------------------------------- figures
-
-
-def percentile(samples: list[float], pct: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def median_or_none(values: list[float]) -> float | None:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 import time
 from collections import Counter
 from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -237,23 +237,11 @@ def run_to_completion(coroutine: Coroutine[Any, Any, R]) -> R:
 
     Playwright's sync API (the browser tests' session fixture) leaves a loop running on pytest's thread for
     the rest of the session, and ``asyncio.run`` refuses to start a second one there; a thread of its own
-    has no loop, so the coroutine gets a fresh one either way.
+    has no loop, so the coroutine gets a fresh one either way (its result or exception comes back here).
     """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coroutine)
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = asyncio.run(coroutine)
-        except BaseException as error:  # handed back to the caller's thread below
-            outcome["error"] = error
-
-    worker = threading.Thread(target=run, name="run_to_completion")
-    worker.start()
-    worker.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="run_to_completion") as worker:
+        return worker.submit(asyncio.run, coroutine).result()
