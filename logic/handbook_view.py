@@ -1,10 +1,13 @@
 """What the Handbook shows, read from its URL: a linked clause, and the section, topic and term filters.
 
-``/handbook?council=maldon&clause=3.2`` opens clause 3.2 in its section (section 3), highlighted in
-place; ``&section=all`` shows the whole protocol with the clause still highlighted. ``&topics=a,b``
-keeps clauses about any of the topics, ``&term=<glossary slug>`` the clauses that use a glossary term
-(the Glossary links here). Every value comes from a URL, so it is untrusted: anything we cannot
-honour becomes a one-line message and the default, never an exception.
+The Handbook is read a section at a time, as a long guide is (GOV.UK pages its guides): ``/handbook``
+opens the first section, with the next and previous sections a link away. ``/handbook?council=maldon&
+clause=3.2`` opens clause 3.2 in its section (section 3), highlighted in place; ``&section=all`` shows
+the whole protocol, with the clause still highlighted. ``&topics=a,b`` keeps clauses about any of the
+topics, ``&term=<glossary slug>`` the clauses that use a glossary term (the Glossary links here); with
+a filter and no section named, the filter looks through every section. Every value comes from a URL,
+so it is untrusted: anything we cannot honour becomes a one-line message and the default, never an
+exception.
 """
 
 from __future__ import annotations
@@ -31,10 +34,27 @@ class HandbookView:
     term: str = ""  # a glossary slug, "" for none
     messages: tuple[str, ...] = ()
 
-    @property
-    def default_section(self) -> str:
-        """A linked clause opens in its own section; otherwise the whole protocol."""
-        return self.clause.section if self.clause else ALL_SECTIONS
+
+
+def default_section(corpus: Corpus, council: str, clause: Clause | None, topics: tuple[str, ...] | list[str],
+                    term: str) -> str:
+    """The section shown when none is named: a linked clause's own; with a topic or term filter, every
+    section (the filter is a search of the protocol); otherwise the first. Reading the URL and writing
+    it use this one rule, so a URL without ``section`` always means the same view."""
+    if clause:
+        return clause.section
+    sections = corpus.councils[council].sections
+    return ALL_SECTIONS if topics or term or not sections else sections[0].number
+
+
+def neighbouring_sections(corpus: Corpus, council: str, section: str) -> tuple[Section | None, Section | None]:
+    """The sections before and after ``section`` in the protocol (None at either end, and for all sections)."""
+    sections = corpus.councils[council].sections
+    numbers = [s.number for s in sections]
+    if section not in numbers:
+        return None, None
+    at = numbers.index(section)
+    return (sections[at - 1] if at > 0 else None), (sections[at + 1] if at + 1 < len(sections) else None)
 
 
 def terms_used_in(corpus: Corpus, council: str) -> list[GlossaryEntry]:
@@ -55,8 +75,6 @@ def read_handbook_view(corpus: Corpus, council: str, query: Mapping[str, str]) -
     sections = {s.number for s in corpus.councils[council].sections}
     section = query.get("section") or ""
     if section and section != ALL_SECTIONS and section not in sections:
-        messages.append(f"{name}'s protocol has no section “{clip(section)}”; showing "
-                        f"{'the linked clause’s section' if clause else 'every section'}.")
         section = ""
     topics_param = [t for t in (query.get("topics") or "").split(",") if t]
     unknown = [t for t in topics_param if t not in corpus.topics]
@@ -70,8 +88,14 @@ def read_handbook_view(corpus: Corpus, council: str, query: Mapping[str, str]) -
         messages.append(f"No clause of {name}'s protocol uses the term “{clip(term)}”; showing every term."
                         if known else f"“{clip(term)}” is not a term in the glossary; showing every term.")
         term = ""
+    if query.get("section") and not section:
+        shown = default_section(corpus, council, clause, topics, term)
+        where = ("the linked clause’s section" if clause else "every section" if shown == ALL_SECTIONS
+                 else "its first section")
+        messages.append(f"{name}'s protocol has no section “{clip(query['section'])}”; showing {where}.")
     return HandbookView(council, clause, query.get("clause", "") if clause else "",
-                        section or (clause.section if clause else ALL_SECTIONS), topics, term, tuple(messages))
+                        section or default_section(corpus, council, clause, topics, term), topics, term,
+                        tuple(messages))
 
 
 def visible_sections(corpus: Corpus, view: HandbookView) -> list[tuple[Section, list[Clause]]]:

@@ -33,6 +33,12 @@ def filter_glossary(corpus: Corpus, text: str) -> list[GlossaryEntry]:
     return [g for g in entries if all(w in haystack(g) for w in words)]
 
 
+def most_used_terms(corpus: Corpus, count: int) -> set[str]:
+    """The slugs of the ``count`` terms cited by the most clauses across the councils (ties A to Z)."""
+    ranked = sorted(corpus.glossary, key=lambda g: (-len(g.clauses), g.term.lower()))
+    return {g.slug for g in ranked[:count]}
+
+
 def handbook_sections(corpus: Corpus, slug: str, section: str | None = None,
                       topics: tuple[str, ...] = ()) -> list[tuple[Section, list[Clause]]]:
     """A council's sections with their clauses, narrowed to one section and/or any of ``topics``."""

@@ -69,13 +69,12 @@ with st.container(horizontal=True, wrap=True, key="protocols"):
     for row in rows:
         council = corpus.councils[row["slug"]]
         with st.container(border=True):
+            # One element per card's words (each element is a message of its own to the browser); what a
+            # source leaves out, and the editorial notes, are in the Handbook's "About this source".
             yours = " · your council" if council.slug == chosen else ""
-            st.markdown(f"**{escape_markdown(council.name)}**  \n{escape_markdown(council.kind)}{yours}")
-            st.caption(f"{row['Clauses']} clauses in {row['Sections']} sections · "
-                       f"{escape_markdown(council.source_title)} · named in the document: "
-                       f"{'yes' if council.name_confirmed else 'no'}")
+            st.markdown(f"**{escape_markdown(council.name)}**  \n{escape_markdown(council.kind)}{yours}\n\n"
+                        f":small[{row['Clauses']} clauses in {row['Sections']} sections · "
+                        f"{escape_markdown(council.source_title)} · named in the document: "
+                        f"{'yes' if council.name_confirmed else 'no'}]")
             st.page_link(PAGE_FILES["handbook"], label=f"Read the {escape_markdown(council.short_name)} protocol",
                          query_params={"council": council.slug}, icon=":material/menu_book:")
-            with st.expander("What the source leaves out, and editorial notes"):
-                st.markdown("\n".join(f"- {escape_markdown(note)}"
-                                      for note in council.omissions + council.editorial_notes) or "Nothing noted.")

@@ -12,7 +12,14 @@ import re
 
 import pytest
 
-from logic.handbook_view import read_handbook_view, visible_sections
+from logic.handbook_view import (
+    ALL_SECTIONS,
+    default_section,
+    neighbouring_sections,
+    read_handbook_view,
+    visible_sections,
+)
+from logic.overview import most_used_terms
 from ui.clauses import CLAUSE_CSS, clause_anchor, clause_link
 from ui.print_styles import PRINT_CSS
 
@@ -49,6 +56,17 @@ def clause_headings(app):
     return [(s.value, s.proto.anchor) for s in app.main.subheader if s.proto.anchor.startswith("clause-")]
 
 
+def card_words(markdown: str) -> str:
+    """A clause card's text element without its first line (the id and topics, in small type)."""
+    return markdown.split("\n\n", 1)[1] if markdown.startswith(":small[") else markdown
+
+
+def card_ids(app) -> list[str]:
+    """The clause ids of the cards on the page, in order (each card's text opens with "id · topics")."""
+    return [unescape(m.value[len(":small["):]).split(" · ")[0] for m in app.main.markdown
+            if m.value.startswith(":small[")]
+
+
 def widget(app, kind, key):
     return getattr(app, kind)(key=key)
 
@@ -65,9 +83,9 @@ def test_clause_link_opens_its_section_with_the_clause_highlighted_in_place(app)
     cards = linked_cards(app)
     assert len(cards) == 1
     assert [unescape(s.value) for s in cards[0].subheader] == ["3.2"]
-    assert cards[0].markdown[1].value.startswith("Members should not require an Officer")
+    assert card_words(cards[0].markdown[1].value).startswith("Members should not require an Officer")
     # No copy of the clause at the top: it appears once, in place.
-    assert sum(m.value.startswith("Members should not require an Officer") for m in app.main.markdown) == 1
+    assert sum(card_words(m.value).startswith("Members should not require an Officer") for m in app.main.markdown) == 1
     notice = app.info[0].value
     assert "[Go to the clause](#clause-maldon-3-2)" in notice and "section 3" in notice
     assert app.selectbox(key="hb_section").value == "3"
@@ -101,12 +119,87 @@ def test_a_clause_left_out_by_the_filters_is_offered_back(app):
 
 
 @pytest.mark.parametrize("clause", ["99.9", "<script>alert(1)</script>", "x" * 5000])
-def test_unknown_clause_shows_the_whole_protocol_with_a_message(app, corpus, clause):
+def test_unknown_clause_shows_the_first_section_with_a_message(app, corpus, clause):
     open_page(app, "pages/handbook.py", council="maldon", clause=clause)
     assert any("has no clause" in w.value for w in app.warning)
     assert not linked_cards(app)
-    assert len(app.header) == len(corpus.councils["maldon"].sections)
+    assert [h.value for h in app.header] == ["1. Introduction"]
     assert "clause" not in app.query_params
+
+
+# ------------------------------------------------------------------ a section at a time
+
+
+def pager(app) -> list[str]:
+    return [unescape(b.label) for b in app.main.button if b.label.startswith(("Previous", "Next"))]
+
+
+def scripts(app) -> list[str]:
+    return [h.proto.body for h in app.get("html") if h.proto.body.startswith("<script>")]
+
+
+def test_the_handbook_opens_on_its_first_section_with_the_next_a_press_away(app, corpus):
+    open_page(app, "pages/handbook.py", council="maldon")
+    assert [h.value for h in app.header] == ["1. Introduction"]
+    assert app.selectbox(key="hb_section").value == "1" and "section" not in app.query_params
+    assert pager(app) == ["Next: 2. Guiding Principles of the Relationship"]
+    assert not scripts(app), "no scrolling on arriving"
+    app.button(key="hb_next").click().run()
+    assert [h.value for h in app.header] == ["2. Guiding Principles of the Relationship"]
+    assert app.query_params["section"] == "2"
+    assert pager(app) == ["Previous: 1. Introduction", "Next: 3. The Working Relationship in Practice"]
+    [script] = scripts(app)
+    assert script.startswith("<script>/* turned */") and "scrollTo(0, 0)" in script and "focus(" in script
+    app.button(key="hb_next").click().run()
+    assert [s[:26] for s in scripts(app)] == ["<script>/* turned again */"], "a second press's script is new"
+    app.selectbox(key="hb_section").set_value("5").run()
+    assert not scripts(app), "choosing from the list keeps the reader's place"
+    [whole] = [b for b in app.button if b.label == "Show the whole protocol"]
+    whole.click().run()
+    assert len(app.header) == len(corpus.councils["maldon"].sections) and app.query_params["section"] == "all"
+    assert not pager(app), "no previous or next when the whole protocol is shown"
+
+
+def test_a_middle_section_has_both_neighbours_and_the_last_only_the_previous(app):
+    open_page(app, "pages/handbook.py", council="parish", section="3")
+    assert [label.split(":")[0] for label in pager(app)] == ["Previous", "Next"]
+    app.button(key="hb_previous").click().run()
+    assert app.query_params["section"] == "2"
+    open_page(app, "pages/handbook.py", council="parish", section="7")
+    assert [label.split(":")[0] for label in pager(app)] == ["Previous"]
+
+
+def test_turning_the_page_keeps_the_filters(app):
+    open_page(app, "pages/handbook.py", council="maldon", section="3", topics="planning")
+    app.button(key="hb_next").click().run()
+    assert app.query_params["section"] == "4" and app.query_params["topics"] == "planning"
+
+
+def test_a_topic_or_term_chosen_on_the_opening_section_looks_through_every_section(app):
+    open_page(app, "pages/handbook.py", council="maldon")
+    app.multiselect(key="hb_topics").set_value(["planning"]).run()
+    assert app.selectbox(key="hb_section").value == "all"
+    assert [h.value for h in app.header] == ["13. Member / Officer relationships in Planning Matters"]
+    assert "section" not in app.query_params, "all sections is the default with a filter"
+    app.selectbox(key="hb_section").set_value("3").run()
+    assert app.query_params["section"] == "3" and app.query_params["topics"] == "planning"
+
+
+def test_a_section_the_reader_chose_stays_chosen_when_they_add_a_filter(app):
+    open_page(app, "pages/handbook.py", council="maldon", section="10")
+    app.selectbox(key="hb_term").set_value("exempt-information").run()
+    assert app.selectbox(key="hb_section").value == "10" and app.query_params["section"] == "10"
+
+
+def test_a_term_link_without_a_section_shows_every_section(app, corpus):
+    open_page(app, "pages/handbook.py", council="maldon", term="monitoring-officer")
+    assert app.selectbox(key="hb_section").value == "all" and len(app.header) > 1
+
+
+def test_an_unknown_section_opens_the_first_one_and_says_so(app):
+    open_page(app, "pages/handbook.py", council="maldon", section="99")
+    assert [h.value for h in app.header] == ["1. Introduction"]
+    assert any("has no section “99”; showing its first section" in unescape(w.value) for w in app.warning)
 
 
 # ------------------------------------------------------------------ filters in the URL
@@ -131,8 +224,7 @@ def test_filters_are_written_to_the_url(app):
 
 def test_glossary_term_filter_shows_only_the_clauses_using_it(app, corpus):
     open_page(app, "pages/handbook.py", council="maldon", term="monitoring-officer")
-    ids = [unescape(c.value).split(" · ")[0] for b in blocks(app.main) for c in b.caption[:1]
-           if unescape(c.value).startswith("maldon:")]
+    ids = card_ids(app)
     term = {g.slug: g for g in corpus.glossary}["monitoring-officer"]
     expected = [c for c in term.clauses if c.startswith("maldon:")]
     assert ids == expected
@@ -177,6 +269,32 @@ def test_view_logic_narrows_by_section_topic_and_term(corpus):
     assert [c.id for _, clauses in shown for c in clauses] == ["maldon:13.1", "maldon:13.2"]
     term_view = read_handbook_view(corpus, "parish", {"term": "monitoring-officer"})
     assert term_view.term == "" and term_view.messages  # the parish protocol has no Monitoring Officer
+
+
+def test_one_rule_names_the_section_shown_when_the_url_names_none(corpus):
+    clause = corpus.resolve("maldon:13.2")
+    assert default_section(corpus, "maldon", None, (), "") == "1"
+    assert default_section(corpus, "maldon", clause, ("planning",), "") == "13", "a linked clause wins"
+    assert default_section(corpus, "maldon", None, ("planning",), "") == ALL_SECTIONS
+    assert default_section(corpus, "maldon", None, (), "monitoring-officer") == ALL_SECTIONS
+    assert read_handbook_view(corpus, "maldon", {}).section == "1"
+    assert read_handbook_view(corpus, "maldon", {"topics": "planning"}).section == ALL_SECTIONS
+
+
+def test_neighbouring_sections_follow_the_protocols_order(corpus):
+    before, after = neighbouring_sections(corpus, "maldon", "15")
+    assert (before.number, after.number) == ("14", "dr-1"), "the appended dispute procedure follows section 15"
+    assert neighbouring_sections(corpus, "maldon", "1")[0] is None
+    assert neighbouring_sections(corpus, "maldon", "dr-5")[1] is None
+    assert neighbouring_sections(corpus, "maldon", ALL_SECTIONS) == (None, None)
+
+
+def test_the_most_used_terms_are_those_cited_by_the_most_clauses(corpus):
+    chosen = most_used_terms(corpus, 3)
+    counts = sorted((len(g.clauses) for g in corpus.glossary), reverse=True)
+    assert len(chosen) == 3
+    assert all(len(g.clauses) >= counts[2] for g in corpus.glossary if g.slug in chosen)
+    assert {"political-group", "protocol"} <= chosen
 
 
 # ------------------------------------------------------------------ clause links everywhere stay in the tab
@@ -258,9 +376,36 @@ def test_glossary_links_your_councils_clauses_and_names_the_others(app):
 
 def test_glossary_links_every_council_until_you_choose_one(app):
     open_page(app, "pages/glossary.py", q="monitoring officer")
-    assert not app.main.toggle
+    assert [t.key for t in app.main.toggle] == ["gl_all"], "no switch for every council's links: they are all shown"
     card = next(b for b in blocks(app.main) if b.subheader and b.subheader[0].value == "Monitoring Officer")
     assert len(card.get("page_link")) == 4 and "every" not in app.query_params
+
+
+def test_glossary_opens_on_the_terms_used_most_and_shows_the_rest_on_request(app, corpus):
+    open_page(app, "pages/glossary.py", council="maldon")
+    assert [s.value for s in app.main.subheader] == [
+        "Chief Executive", "Code of Conduct", "Confidential information", "Director", "Executive",
+        "Head of Paid Service", "Leader of the Council", "Monitoring Officer", "Need to know",
+        "Political group", "Political impartiality", "Protocol"]  # each cited by 14 clauses or more, A to Z
+    assert "The 12 terms the protocols use most, of 51" in [c.value for c in app.main.caption]
+    first = sorted((g.term for g in corpus.glossary), key=str.lower)
+    [more] = [b for b in app.main.button if b.label == "Show the other 39 terms"]
+    more.click().run()
+    assert [unescape(s.value) for s in app.main.subheader] == first and app.query_params["all"] == "yes"
+    assert app.toggle(key="gl_all").value is True and not [b for b in app.main.button if b.label.startswith("Show")]
+    app.toggle(key="gl_all").set_value(False).run()
+    assert len(app.main.subheader) == 12 and "all" not in app.query_params
+    app.text_input(key="gl_q").input("procedure").run()
+    assert len(app.main.subheader) > 0 and not [b for b in app.main.button if b.label.startswith("Show the other")]
+    assert all("procedure" in (g.term + g.definition).lower() for g in corpus.glossary
+               if g.term in {s.value for s in app.main.subheader})
+
+
+def test_glossary_show_all_is_read_from_the_url_and_a_bad_value_is_reported(app):
+    open_page(app, "pages/glossary.py", all="yes")
+    assert len(app.main.subheader) == 51
+    open_page(app, "pages/glossary.py", all="<b>")
+    assert len(app.main.subheader) == 12 and any("is not “yes” or “no”" in w.value for w in app.warning)
 
 
 def test_glossary_coming_back_restores_the_search(app):
@@ -287,8 +432,9 @@ def test_home_starts_from_your_council(app):
     assert app.main.markdown[1].value.startswith("**Your council: Thurrock Council.**")
     first_link = app.main.get("page_link")[0]
     assert first_link.proto.page == "handbook" and first_link.proto.query_string == "council=thurrock"
-    cards = [b for b in blocks(app.main) if b.markdown and "clauses in" in (b.caption[0].value if b.caption else "")]
+    cards = [b for b in blocks(app.main) if b.markdown and "clauses in" in b.markdown[0].value]
     assert "your council" in cards[0].markdown[0].value and "Thurrock" in cards[0].markdown[0].value
+    assert not app.main.expander, "the notes are in each Handbook's “About this source”"
 
 
 @pytest.mark.parametrize("page", ["pages/home.py", "pages/handbook.py", "pages/glossary.py"])

@@ -234,7 +234,7 @@ def test_an_added_council_is_in_this_sessions_handbook_search_compare_and_decisi
     app.query_params["council"] = SLUG
     app.run()
     assert NAME in [s.value for s in app.subheader]
-    assert any(m.value.startswith("This protocol guides councillors and officers of Wyvern") for m in app.markdown)
+    assert any("\n\nThis protocol guides councillors and officers of Wyvern" in m.value for m in app.markdown)
 
     app.query_params.clear()
     app.query_params.update(q="Wyvern dealings", council=SLUG)

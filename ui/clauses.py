@@ -116,10 +116,11 @@ def show_clause(corpus: Corpus, clause: Clause, *, highlighted: bool = False, li
             st.markdown(f"**{escape_markdown(title)}**")
         if highlighted:  # under the heading, which is where a jump to the clause lands
             st.markdown(":blue-background[**Linked clause**] the clause your link points to")
-        st.caption(escape_markdown(" · ".join((clause.id, topic_labels(corpus, clause)))))
-        st.markdown(clause_markdown(clause.text))
-        if clause.note:
-            st.caption(f"Editorial note: {escape_markdown(clause.note)}")
+        # The id and topics, the words and the editorial note are one element: each element is a message of
+        # its own to the browser, and the Handbook shows a section of cards (docs/production.md).
+        note = f"\n\n:small[*Editorial note:* {escape_markdown(clause.note)}]" if clause.note else ""
+        st.markdown(f":small[{escape_markdown(' · '.join((clause.id, topic_labels(corpus, clause))))}]\n\n"
+                    f"{clause_markdown(clause.text)}{note}")
         if show_glossary:
             terms = corpus.glossary_for(clause.id)
             if terms:

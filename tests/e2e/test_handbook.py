@@ -148,14 +148,42 @@ def test_handbook_filters_survive_reload_back_and_forward(app_page):
     page.go_back()
     settle(page, "Handbook")
     assert "section=" not in page.url
-    assert selected(page, "Section") == "All sections"
-    assert main(page).locator("h2").count() > 10
+    assert selected(page, "Section") == "1. Introduction"
+    assert [t.strip() for t in main(page).locator("h2").all_inner_texts()] == ["1. Introduction"]
     page.go_forward()
     settle(page, "Handbook")
     assert "section=10" in page.url
     assert [t.strip() for t in main(page).locator("h2").all_inner_texts()] == [
         "10. Members’ Access to Information and Council Documents"]
     axe_clean(page, "handbook: one section chosen")
+
+
+def test_next_section_opens_at_its_top_and_back_returns(app_page):
+    page = app_page("/handbook?council=maldon", "Handbook")
+    assert [t.strip() for t in main(page).locator("h2").all_inner_texts()] == ["1. Introduction"]
+    following = main(page).get_by_role("button", name="Next: 2. Guiding Principles of the Relationship")
+    following.scroll_into_view_if_needed()
+    following.click()
+    page.wait_for_url(re.compile(r"section=2"))
+    settle(page, "Handbook")
+    expect(main(page).locator("h2")).to_have_text(["2. Guiding Principles of the Relationship"])
+    assert selected(page, "Section").startswith("2. ")
+    assert in_viewport(page, main(page).get_by_role("heading", name="Handbook", level=1)), "opens at the top"
+    assert page.evaluate("document.activeElement.tagName") == "H2", "the new section's heading has the focus"
+    axe_clean(page, "handbook: a section with previous and next")
+    again = main(page).get_by_role("button", name="Next: 3. The Working Relationship in Practice")
+    again.scroll_into_view_if_needed()
+    again.click()  # a second press in a row: its script must run too
+    page.wait_for_url(re.compile(r"section=3"))
+    settle(page, "Handbook")
+    expect(main(page).locator("h2")).to_have_text(["3. The Working Relationship in Practice"])
+    assert in_viewport(page, main(page).get_by_role("heading", name="Handbook", level=1)), "opens at the top again"
+    page.go_back()
+    settle(page, "Handbook")
+    expect(main(page).locator("h2")).to_have_text(["2. Guiding Principles of the Relationship"])
+    page.go_back()
+    settle(page, "Handbook")
+    expect(main(page).locator("h2")).to_have_text(["1. Introduction"])
 
 
 def test_glossary_search_survives_reload_back_and_forward(app_page):
