@@ -1,7 +1,7 @@
 """What the Handbook shows, read from its URL: a linked clause, and the section, topic and term filters.
 
 The Handbook is read a section at a time, as a long guide is (GOV.UK pages its guides): ``/handbook``
-opens the first section, with the next and previous sections a link away. ``/handbook?council=maldon&
+opens the first section, with the next and previous sections a press away. ``/handbook?council=maldon&
 clause=3.2`` opens clause 3.2 in its section (section 3), highlighted in place; ``&section=all`` shows
 the whole protocol, with the clause still highlighted. ``&topics=a,b`` keeps clauses about any of the
 topics, ``&term=<glossary slug>`` the clauses that use a glossary term (the Glossary links here); with
@@ -88,13 +88,12 @@ def read_handbook_view(corpus: Corpus, council: str, query: Mapping[str, str]) -
         messages.append(f"No clause of {name}'s protocol uses the term “{clip(term)}”; showing every term."
                         if known else f"“{clip(term)}” is not a term in the glossary; showing every term.")
         term = ""
+    shown = section or default_section(corpus, council, clause, topics, term)
     if query.get("section") and not section:
-        shown = default_section(corpus, council, clause, topics, term)
         where = ("the linked clause’s section" if clause else "every section" if shown == ALL_SECTIONS
                  else "its first section")
         messages.append(f"{name}'s protocol has no section “{clip(query['section'])}”; showing {where}.")
-    return HandbookView(council, clause, query.get("clause", "") if clause else "",
-                        section or default_section(corpus, council, clause, topics, term), topics, term,
+    return HandbookView(council, clause, query.get("clause", "") if clause else "", shown, topics, term,
                         tuple(messages))
 
 

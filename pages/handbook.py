@@ -147,4 +147,5 @@ if st.session_state.get(TURNS, 0) != st.session_state.get(TURNS_SHOWN, 0):
     st.session_state[TURNS_SHOWN] = st.session_state[TURNS]
 # After the text, as in the PDF: the notes are about the text, and a reader comes for the clauses.
 with st.expander("About this source: what it leaves out, editorial notes"):
-    st.markdown("\n".join(f"- {escape_markdown(note)}" for note in council.editorial_notes + council.omissions))
+    st.markdown("\n".join(f"- {escape_markdown(note)}" for note in council.editorial_notes + council.omissions)
+                or "Nothing noted.")
